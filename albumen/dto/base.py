@@ -1,0 +1,28 @@
+"""Base models for DTOs: camelCase names on the wire and timestamps as JavaScript prints them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, PlainSerializer
+
+
+def iso_timestamp(value: datetime) -> str:
+    """``2024-07-14T18:30:00.000Z``: what Immich's ``Date.toISOString()`` sends."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+Timestamp = Annotated[datetime, PlainSerializer(iso_timestamp, return_type=str)]
+
+
+class Dto(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, from_attributes=True)
+
+
+class RequestDto(BaseModel):
+    """Request bodies ignore unknown fields, as Immich's (clients send fields newer servers dropped)."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")

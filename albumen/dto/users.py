@@ -1,0 +1,95 @@
+"""User DTOs (``UserResponseDto``, ``UserAdminResponseDto``) and their mapping from ``user`` rows."""
+
+from __future__ import annotations
+
+import hashlib
+from enum import StrEnum
+
+from albumen.db.tables import User
+from albumen.dto.base import Dto, Timestamp
+
+
+class UserAvatarColor(StrEnum):
+    PRIMARY = "primary"
+    PINK = "pink"
+    RED = "red"
+    YELLOW = "yellow"
+    BLUE = "blue"
+    GREEN = "green"
+    PURPLE = "purple"
+    ORANGE = "orange"
+    GRAY = "gray"
+    AMBER = "amber"
+
+
+class UserStatus(StrEnum):
+    ACTIVE = "active"
+    REMOVING = "removing"
+    DELETED = "deleted"
+
+
+class UserLicense(Dto):
+    activatedAt: Timestamp
+    activationKey: str
+    licenseKey: str
+
+
+class UserResponseDto(Dto):
+    id: str
+    email: str
+    name: str
+    profileImagePath: str
+    avatarColor: UserAvatarColor
+    profileChangedAt: Timestamp
+
+
+class UserAdminResponseDto(UserResponseDto):
+    storageLabel: str | None
+    shouldChangePassword: bool
+    isAdmin: bool
+    createdAt: Timestamp
+    deletedAt: Timestamp | None
+    updatedAt: Timestamp
+    oauthId: str
+    quotaSizeInBytes: int | None
+    quotaUsageInBytes: int | None
+    status: UserStatus
+    license: UserLicense | None
+    clusterGroupId: str | None = None
+
+
+def avatar_color(user: User) -> UserAvatarColor:
+    """A stable colour for users who never picked one, derived from the email like Immich does."""
+    if user.avatar_color:
+        return UserAvatarColor(user.avatar_color)
+    colors = list(UserAvatarColor)
+    digest = hashlib.sha1(user.email.lower().encode()).digest()
+    return colors[digest[0] % len(colors)]
+
+
+def to_user_dto(user: User) -> UserResponseDto:
+    return UserResponseDto(
+        id=str(user.id),
+        email=user.email,
+        name=user.name,
+        profileImagePath=user.profile_image_path,
+        avatarColor=avatar_color(user),
+        profileChangedAt=user.profile_changed_at,
+    )
+
+
+def to_user_admin_dto(user: User, license: UserLicense | None = None) -> UserAdminResponseDto:
+    return UserAdminResponseDto(
+        **to_user_dto(user).model_dump(),
+        storageLabel=user.storage_label,
+        shouldChangePassword=user.should_change_password,
+        isAdmin=user.is_admin,
+        createdAt=user.created_at,
+        deletedAt=user.deleted_at,
+        updatedAt=user.updated_at,
+        oauthId=user.oauth_id,
+        quotaSizeInBytes=user.quota_size_in_bytes,
+        quotaUsageInBytes=user.quota_usage_in_bytes,
+        status=UserStatus(user.status),
+        license=license,
+    )

@@ -1,0 +1,84 @@
+"""Who is calling: turn a presented credential into an :class:`AuthContext`, and check what it may do."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from albumen.db.repositories.api_keys import ApiKeyRepository
+from albumen.db.repositories.sessions import SessionRepository
+from albumen.db.tables import ApiKey, Session, User
+from albumen.permissions import Permission
+from albumen.services.crypto import hash_token
+from albumen.services.errors import ForbiddenError, UnauthorizedError
+
+#: A session's ``updated_at`` is refreshed at most this often, to keep reads free of writes.
+SESSION_TOUCH_INTERVAL = timedelta(hours=1)
+
+
+class CredentialKind(StrEnum):
+    SESSION = "session"
+    API_KEY = "api_key"
+
+
+@dataclass(frozen=True)
+class Credential:
+    kind: CredentialKind
+    secret: str
+
+
+@dataclass
+class AuthContext:
+    user: User
+    session: Session | None = None
+    api_key: ApiKey | None = None
+    permissions: frozenset[str] = field(default_factory=lambda: frozenset({Permission.ALL.value}))
+
+    @property
+    def user_id(self) -> uuid.UUID:
+        return self.user.id
+
+    @property
+    def has_elevated_permission(self) -> bool:
+        """True while a PIN-unlocked session may open the locked folder."""
+        expires = self.session.pin_expires_at if self.session is not None else None
+        return expires is not None and expires > datetime.now(UTC)
+
+    def is_granted(self, permission: Permission) -> bool:
+        return Permission.ALL.value in self.permissions or permission.value in self.permissions
+
+
+def require_permission(auth: AuthContext, permission: Permission | None, *, admin: bool = False) -> None:
+    """Immich's guard: admin-only routes need an admin; API keys need the route's permission (or ``all``)."""
+    if admin and not auth.user.is_admin:
+        raise ForbiddenError("Forbidden")
+    if permission is not None and not auth.is_granted(permission):
+        raise ForbiddenError(f"Missing required permission: {permission.value}")
+
+
+async def authenticate(db: AsyncSession, credential: Credential | None) -> AuthContext:
+    if credential is None:
+        raise UnauthorizedError("Authentication required")
+    if credential.kind is CredentialKind.API_KEY:
+        found_key = await ApiKeyRepository(db).get_by_key_with_user(hash_token(credential.secret))
+        if found_key is None:
+            raise UnauthorizedError("Invalid API key")
+        api_key, user = found_key
+        return AuthContext(user=user, api_key=api_key, permissions=frozenset(api_key.permissions))
+
+    sessions = SessionRepository(db)
+    found_session = await sessions.get_by_token_with_user(hash_token(credential.secret))
+    if found_session is None:
+        raise UnauthorizedError("Invalid user token")
+    session, user = found_session
+    now = datetime.now(UTC)
+    if session.expires_at is not None and session.expires_at <= now:
+        raise UnauthorizedError("Invalid user token")
+    if now - session.updated_at > SESSION_TOUCH_INTERVAL:
+        session = await sessions.update(session.id, updated_at=now)
+        await db.commit()
+    return AuthContext(user=user, session=session)

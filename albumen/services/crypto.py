@@ -1,0 +1,36 @@
+"""Secrets: random tokens (stored as SHA-256), and bcrypt passwords as Immich stores them."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import bcrypt
+
+#: Immich hashes with bcrypt cost 10; keeping it lets Immich password hashes be imported as they are.
+BCRYPT_ROUNDS = 10
+_DUMMY_HASH = bcrypt.hashpw(b"albumen-timing-equaliser", bcrypt.gensalt(BCRYPT_ROUNDS))
+
+
+def new_token() -> str:
+    """A 256-bit URL-safe secret for session tokens and API keys."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    return bcrypt.hashpw(password.encode()[:72], bcrypt.gensalt(BCRYPT_ROUNDS)).decode()
+
+
+def verify_password(password: str, hashed: str | None) -> bool:
+    """Constant-ish time: a missing hash still costs one bcrypt round so timing hides unknown emails."""
+    if not hashed:
+        bcrypt.checkpw(password.encode()[:72], _DUMMY_HASH)
+        return False
+    try:
+        return bcrypt.checkpw(password.encode()[:72], hashed.encode())
+    except ValueError:
+        return False
