@@ -19,6 +19,7 @@ from albumen.services.authentication import (
     authenticate,
     require_permission,
 )
+from albumen.services.user_agent import DeviceDetails, device_details
 
 ACCESS_TOKEN_COOKIE = "immich_access_token"
 
@@ -84,6 +85,16 @@ def client_ip(request: Request) -> str:
     return peer
 
 
+def app_device(request: Request) -> DeviceDetails | None:
+    """Device details only for the mobile app (cheap check first: parsing browser agents is slow)."""
+    agent = request.headers.get("user-agent", "")
+    if not agent.lower().startswith("immich"):
+        return None
+    return device_details(
+        agent, device_model=request.headers.get("devicemodel"), device_type=request.headers.get("devicetype")
+    )
+
+
 AuthDependency = Callable[[Request, AsyncSession], Coroutine[Any, Any, AuthContext]]
 
 
@@ -95,7 +106,7 @@ def authenticated(permission: Permission | None = None, *, admin: bool = False) 
     """
 
     async def dependency(request: Request, db: DbSession) -> AuthContext:
-        auth = await authenticate(db, credential_from_request(request))
+        auth = await authenticate(db, credential_from_request(request), app_device=app_device(request))
         require_permission(auth, permission, admin=admin)
         request.state.auth = auth
         return auth

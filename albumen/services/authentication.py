@@ -15,9 +15,12 @@ from albumen.db.tables import ApiKey, Session, User
 from albumen.permissions import Permission
 from albumen.services.crypto import hash_token
 from albumen.services.errors import ForbiddenError, UnauthorizedError
+from albumen.services.user_agent import DeviceDetails
 
 #: A session's ``updated_at`` is refreshed at most this often, to keep reads free of writes.
 SESSION_TOUCH_INTERVAL = timedelta(hours=1)
+#: While an unlocked session is in use, its PIN unlock is kept alive at least this long.
+PIN_KEEPALIVE = timedelta(minutes=5)
 
 
 class CredentialKind(StrEnum):
@@ -60,7 +63,10 @@ def require_permission(auth: AuthContext, permission: Permission | None, *, admi
         raise ForbiddenError(f"Missing required permission: {permission.value}")
 
 
-async def authenticate(db: AsyncSession, credential: Credential | None) -> AuthContext:
+async def authenticate(
+    db: AsyncSession, credential: Credential | None, *, app_device: DeviceDetails | None = None
+) -> AuthContext:
+    """``app_device``: what the mobile app's User-Agent says, so a session follows app upgrades."""
     if credential is None:
         raise UnauthorizedError("Authentication required")
     if credential.kind is CredentialKind.API_KEY:
@@ -78,7 +84,18 @@ async def authenticate(db: AsyncSession, credential: Credential | None) -> AuthC
     now = datetime.now(UTC)
     if session.expires_at is not None and session.expires_at <= now:
         raise UnauthorizedError("Invalid user token")
+    changes: dict[str, object] = {}
     if now - session.updated_at > SESSION_TOUCH_INTERVAL:
-        session = await sessions.update(session.id, updated_at=now)
+        changes["updated_at"] = now
+    if app_device is not None and app_device.app_version and app_device.app_version != session.app_version:
+        changes.update(app_version=app_device.app_version)
+        if app_device.device_os:
+            changes["device_os"] = app_device.device_os
+        if app_device.device_type:
+            changes["device_type"] = app_device.device_type
+    if session.pin_expires_at is not None and now < session.pin_expires_at < now + PIN_KEEPALIVE:
+        changes["pin_expires_at"] = now + PIN_KEEPALIVE
+    if changes:
+        session = await sessions.update(session.id, **changes)
         await db.commit()
     return AuthContext(user=user, session=session)

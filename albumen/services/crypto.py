@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import re
 import secrets
 
 import bcrypt
@@ -13,8 +15,12 @@ _DUMMY_HASH = bcrypt.hashpw(b"albumen-timing-equaliser", bcrypt.gensalt(BCRYPT_R
 
 
 def new_token() -> str:
-    """A 256-bit URL-safe secret for session tokens and API keys."""
-    return secrets.token_urlsafe(32)
+    """A 256-bit secret of letters and digits for session tokens and API keys.
+
+    Like Immich's (base64 without its non-word characters): a key starting with ``-`` would be read
+    as a flag by command lines such as ``immich login <url> <key>``.
+    """
+    return re.sub(r"[^A-Za-z0-9]", "", base64.b64encode(secrets.token_bytes(32)).decode())
 
 
 def hash_token(token: str) -> str:

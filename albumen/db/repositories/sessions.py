@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from albumen.db.tables import Session, User
@@ -32,6 +32,28 @@ class SessionRepository:
     async def list_for_user(self, user_id: uuid.UUID) -> Sequence[Session]:
         query = select(Session).where(Session.user_id == user_id).order_by(Session.updated_at.desc())
         return (await self.session.execute(query)).scalars().all()
+
+    async def list_active_for_user(self, user_id: uuid.UUID, now: datetime) -> Sequence[Session]:
+        query = (
+            select(Session)
+            .where(
+                Session.user_id == user_id,
+                or_(Session.expires_at.is_(None), Session.expires_at > now),
+            )
+            .order_by(Session.updated_at.desc(), Session.created_at.desc())
+        )
+        return (await self.session.execute(query)).scalars().all()
+
+    async def get_for_user(self, user_id: uuid.UUID, session_id: uuid.UUID) -> Session | None:
+        query = select(Session).where(Session.id == session_id, Session.user_id == user_id)
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def lock_all_for_user(self, user_id: uuid.UUID) -> None:
+        await self.session.execute(
+            update(Session)
+            .where(Session.user_id == user_id, Session.pin_expires_at.is_not(None))
+            .values(pin_expires_at=None)
+        )
 
     async def create(self, **values: Any) -> Session:
         row = Session(**values)
