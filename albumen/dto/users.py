@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import hashlib
 from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field
 
 from albumen.db.tables import User
-from albumen.dto.base import Dto, Timestamp
+from albumen.dto.auth import Email, PinCode
+from albumen.dto.base import Dto, RequestDto, Timestamp
+
+MAX_SAFE_INTEGER = 9007199254740991
+
+QuotaBytes = Annotated[int, Field(ge=0, le=MAX_SAFE_INTEGER)]
 
 
 class UserAvatarColor(StrEnum):
@@ -56,6 +64,90 @@ class UserAdminResponseDto(UserResponseDto):
     status: UserStatus
     license: UserLicense | None
     clusterGroupId: str | None = None
+
+
+class UserUpdateMeDto(RequestDto):
+    """Fields left out stay as they are; ``avatarColor: null`` goes back to the derived colour."""
+
+    avatarColor: UserAvatarColor | None = None
+    email: Email | None = None
+    name: str | None = None
+    password: str | None = None
+
+
+class UserAdminCreateDto(RequestDto):
+    email: Email
+    name: str
+    password: str
+    avatarColor: UserAvatarColor | None = None
+    isAdmin: bool | None = None
+    notify: bool | None = None
+    pinCode: PinCode | None = None
+    quotaSizeInBytes: QuotaBytes | None = None
+    shouldChangePassword: bool | None = None
+    storageLabel: str | None = None
+
+
+class UserAdminUpdateDto(RequestDto):
+    """Only the fields sent are changed (``model_fields_set``); nullable ones may be cleared."""
+
+    avatarColor: UserAvatarColor | None = None
+    email: Email | None = None
+    isAdmin: bool | None = None
+    name: str | None = None
+    password: str | None = None
+    pinCode: PinCode | None = None
+    quotaSizeInBytes: QuotaBytes | None = None
+    shouldChangePassword: bool | None = None
+    storageLabel: str | None = None
+
+
+class UserAdminDeleteDto(RequestDto):
+    force: bool | None = None
+
+
+class LicenseKeyDto(RequestDto):
+    activationKey: str
+    licenseKey: str = Field(pattern=r"^IM(SV|CL)(-[\dA-Za-z]{4}){8}$")
+
+
+class OnboardingDto(RequestDto):
+    isOnboarded: bool
+
+
+class OnboardingResponseDto(Dto):
+    isOnboarded: bool
+
+
+class CreateProfileImageResponseDto(Dto):
+    userId: str
+    profileImagePath: str
+    profileChangedAt: Timestamp
+
+
+class CalendarHeatmapType(StrEnum):
+    UPLOAD = "Upload"
+    TAKEN = "Taken"
+
+
+class CalendarHeatmapItem(Dto):
+    date: str
+    count: int
+
+
+class CalendarHeatmapResponseDto(Dto):
+    """Dates are ``YYYY-MM-DD`` in UTC; ``series`` has one entry per day from ``from`` to ``to``."""
+
+    from_: str = Field(alias="from")
+    to: str
+    series: list[CalendarHeatmapItem]
+    totalCount: int
+
+
+class AssetStatsResponseDto(Dto):
+    images: int
+    videos: int
+    total: int
 
 
 def avatar_color(user: User) -> UserAvatarColor:

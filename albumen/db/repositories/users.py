@@ -1,16 +1,28 @@
-"""Queries on ``user`` and ``user_metadata``."""
+"""Queries on ``user`` and ``user_metadata``, plus the per-user asset counts admins look at."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Date, cast, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from albumen.db.tables import User, UserMetadata
+from albumen.db.tables import Asset, User, UserMetadata
+
+#: What Immich counts when no visibility is asked for (``withDefaultVisibility``).
+DEFAULT_VISIBILITIES = ("timeline", "archive")
+
+
+@dataclass(frozen=True)
+class AssetCounts:
+    images: int
+    videos: int
+    total: int
 
 
 class UserRepository:
@@ -65,6 +77,9 @@ class UserRepository:
         await self.session.refresh(user)
         return user
 
+    async def clear_oauth_ids(self) -> None:
+        await self.session.execute(update(User).where(User.oauth_id != "").values(oauth_id=""))
+
     async def delete(self, user_id: uuid.UUID) -> None:
         await self.session.execute(delete(User).where(User.id == user_id))
 
@@ -83,3 +98,62 @@ class UserRepository:
         await self.session.execute(
             delete(UserMetadata).where(UserMetadata.user_id == user_id, UserMetadata.key == key)
         )
+
+    async def get_metadata_for_users(self, user_ids: Sequence[uuid.UUID], key: str) -> dict[uuid.UUID, Any]:
+        if not user_ids:
+            return {}
+        query = select(UserMetadata.user_id, UserMetadata.value).where(
+            UserMetadata.user_id.in_(user_ids), UserMetadata.key == key
+        )
+        return {row.user_id: row.value for row in await self.session.execute(query)}
+
+    async def list_ready_for_purge(self, deleted_before: datetime) -> Sequence[User]:
+        """Deleted users whose delay has passed, and force-deleted ones (status ``removing``) at once."""
+        query = select(User).where(
+            User.deleted_at.is_not(None),
+            or_(User.deleted_at <= deleted_before, User.status == "removing"),
+        )
+        return (await self.session.execute(query.order_by(User.deleted_at))).scalars().all()
+
+    async def asset_counts(
+        self,
+        owner_id: uuid.UUID,
+        *,
+        is_favorite: bool | None = None,
+        is_trashed: bool | None = None,
+        visibility: str | None = None,
+    ) -> AssetCounts:
+        images = func.count().filter(Asset.type == "IMAGE")
+        videos = func.count().filter(Asset.type == "VIDEO")
+        query = select(images, videos, func.count()).where(Asset.owner_id == owner_id)
+        if visibility is None:
+            query = query.where(Asset.visibility.in_(DEFAULT_VISIBILITIES))
+        else:
+            query = query.where(Asset.visibility == visibility)
+        if is_favorite is not None:
+            query = query.where(Asset.is_favorite.is_(is_favorite))
+        if is_trashed:
+            query = query.where(Asset.deleted_at.is_not(None), Asset.status != "deleted")
+        else:
+            query = query.where(Asset.deleted_at.is_(None))
+        image_count, video_count, total = (await self.session.execute(query)).one()
+        return AssetCounts(images=image_count, videos=video_count, total=total)
+
+    async def daily_asset_counts(
+        self, owner_id: uuid.UUID, *, taken: bool, start: datetime, end: datetime
+    ) -> dict[date, int]:
+        """Assets per UTC day in ``[start, end)``, by upload time or (``taken``) by local capture time."""
+        column = Asset.local_date_time if taken else Asset.created_at
+        day = cast(func.timezone("UTC", column), Date)
+        query = (
+            select(day, func.count())
+            .where(
+                Asset.owner_id == owner_id,
+                column >= start,
+                column < end,
+                Asset.deleted_at.is_(None),
+                Asset.visibility.in_(DEFAULT_VISIBILITIES),
+            )
+            .group_by(day)
+        )
+        return {row[0]: row[1] for row in await self.session.execute(query)}
