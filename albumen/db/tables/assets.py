@@ -42,6 +42,17 @@ class Asset(Base):
             postgresql_where=text("library_id IS NOT NULL"),
         ),
         Index("ix_asset_owner_local_date_time", "owner_id", text("local_date_time DESC")),
+        # Migration 0006: partial indexes for stacks, live photo motion parts and the trash.
+        Index("ix_asset_stack_id", "stack_id", postgresql_where=text("stack_id IS NOT NULL")),
+        Index(
+            "ix_asset_live_photo_video_id",
+            "live_photo_video_id",
+            postgresql_where=text("live_photo_video_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_asset_trashed_owner", "owner_id", "status", postgresql_where=text("deleted_at IS NOT NULL")
+        ),
+        Index("ix_asset_trashed_deleted_at", "deleted_at", postgresql_where=text("deleted_at IS NOT NULL")),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -128,6 +139,7 @@ class AssetFile(Base):
     path: Mapped[str] = mapped_column(Text, nullable=False)
     is_edited: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
     is_progressive: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    is_transparent: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
     update_id: Mapped[uuid.UUID] = update_id()

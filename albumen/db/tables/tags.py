@@ -32,7 +32,7 @@ class Tag(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), nullable=False)
     value: Mapped[str] = mapped_column(String, nullable=False)
     color: Mapped[str | None] = mapped_column(String)
-    parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("tag.id", ondelete="CASCADE"))
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("tag.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
     update_id: Mapped[uuid.UUID] = update_id()
