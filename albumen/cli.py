@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from albumen.cli_ops import COMMANDS
 from albumen.config import Settings, load_settings
 from albumen.log import configure_logging
 from albumen.version import ALBUMEN_VERSION, IMMICH_API_VERSION_STRING
@@ -52,14 +53,51 @@ def serve(data_dir: Path | None, host: str | None, port: int | None) -> None:
         _fail(error)
 
 
+@main.command()
+@data_dir_option
+def worker(data_dir: Path | None) -> None:
+    """Run only the background workers and the nightly schedule, against the server's database (an
+    external one via DB_URL/DB_HOSTNAME, or the embedded one of a running `albumen serve` on this host)."""
+    settings = _settings(data_dir=data_dir)
+    from albumen.worker import run_standalone
+
+    try:
+        run_standalone(settings)
+    except Exception as error:
+        _fail(error)
+
+
+@main.command()
+@click.option("--host", help="Address to listen on (env MACHINE_LEARNING_HOST, default 0.0.0.0).")
+@click.option("--port", type=int, help="Port to listen on (env MACHINE_LEARNING_PORT, default 3003).")
+def ml(host: str | None, port: int | None) -> None:
+    """Run the machine-learning service (Immich's /predict contract: faces, OCR, CLIP)."""
+    from albumen.ml.__main__ import run_ml_service
+    from albumen.ml.settings import MlSettings
+
+    settings = MlSettings()
+    if host is not None:
+        settings.host = host
+    if port is not None:
+        settings.port = port
+    run_ml_service(settings)
+
+
 def _fail(error: Exception) -> None:
     from albumen.db.embedded import DataDirInUseError, EmbeddedPostgresError
     from albumen.db.migrate import SchemaTooNewError
+    from albumen.serve import ListenError
+    from albumen.worker import WorkerStartError
 
-    if isinstance(error, DataDirInUseError | EmbeddedPostgresError | SchemaTooNewError):
+    known = DataDirInUseError | EmbeddedPostgresError | SchemaTooNewError | ListenError | WorkerStartError
+    if isinstance(error, known):
         click.echo(f"albumen: {error}", err=True)
         sys.exit(1)
     raise error
+
+
+for _command in COMMANDS:  # healthcheck, backup, restore, admin (albumen/cli_ops.py)
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m albumen.cli`

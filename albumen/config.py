@@ -20,6 +20,9 @@ SECRET_VARIABLES = ("DB_URL", "DB_PASSWORD", "DB_USERNAME", "DB_HOSTNAME", "DB_D
 
 LOG_LEVELS = ("verbose", "debug", "log", "warn", "error", "fatal")
 
+#: Immich's telemetry groups (``IMMICH_TELEMETRY_INCLUDE=api,job``); ``all`` means every one.
+TELEMETRY_GROUPS = ("api", "host", "io", "job", "repo")
+
 
 def default_data_dir() -> Path:
     xdg = os.environ.get("XDG_DATA_HOME")
@@ -68,6 +71,9 @@ class Settings(BaseSettings):
     machine_learning_url: str | None = Field(
         None, validation_alias=AliasChoices("IMMICH_MACHINE_LEARNING_URL", "machine_learning_url")
     )
+    machine_learning_enabled: bool = Field(
+        True, validation_alias=AliasChoices("IMMICH_MACHINE_LEARNING_ENABLED", "machine_learning_enabled")
+    )
     log_level: str = Field("log", validation_alias=AliasChoices("IMMICH_LOG_LEVEL", "log_level"))
     log_format: str = Field("console", validation_alias=AliasChoices("ALBUMEN_LOG_FORMAT", "log_format"))
     config_file: Path | None = Field(None, validation_alias=AliasChoices("IMMICH_CONFIG_FILE", "config_file"))
@@ -75,6 +81,28 @@ class Settings(BaseSettings):
         "", validation_alias=AliasChoices("IMMICH_TRUSTED_PROXIES", "trusted_proxies")
     )
     workers_enabled: bool = Field(True, validation_alias=AliasChoices("ALBUMEN_WORKERS", "workers_enabled"))
+    max_upload_bytes: int = Field(
+        100 * 1024**3, validation_alias=AliasChoices("ALBUMEN_MAX_UPLOAD_BYTES", "max_upload_bytes"), ge=1
+    )
+    # Operations (see docs/monitoring.md): Immich's telemetry switches, then readiness thresholds.
+    telemetry_include: str = Field(
+        "", validation_alias=AliasChoices("IMMICH_TELEMETRY_INCLUDE", "telemetry_include")
+    )
+    telemetry_exclude: str = Field(
+        "", validation_alias=AliasChoices("IMMICH_TELEMETRY_EXCLUDE", "telemetry_exclude")
+    )
+    api_metrics_port: int = Field(
+        8081, validation_alias=AliasChoices("IMMICH_API_METRICS_PORT", "api_metrics_port"), ge=1, le=65535
+    )
+    microservices_metrics_port: int = Field(
+        8082,
+        validation_alias=AliasChoices("IMMICH_MICROSERVICES_METRICS_PORT", "microservices_metrics_port"),
+        ge=1,
+        le=65535,
+    )
+    ready_min_free_bytes: int = Field(
+        1024**3, validation_alias=AliasChoices("ALBUMEN_READY_MIN_FREE_BYTES", "ready_min_free_bytes"), ge=0
+    )
 
     @field_validator("log_level")
     @classmethod
@@ -90,6 +118,29 @@ class Settings(BaseSettings):
         if value not in ("console", "json"):
             raise ValueError("ALBUMEN_LOG_FORMAT must be 'console' or 'json'")
         return value
+
+    @field_validator("telemetry_include", "telemetry_exclude")
+    @classmethod
+    def _known_telemetry_groups(cls, value: str) -> str:
+        groups = {group.strip().lower() for group in value.split(",") if group.strip()}
+        unknown = groups - {"all", *TELEMETRY_GROUPS}
+        if unknown:
+            raise ValueError(
+                f"IMMICH_TELEMETRY_INCLUDE/EXCLUDE: unknown group(s) {', '.join(sorted(unknown))}; "
+                f"use all or a comma list of {', '.join(TELEMETRY_GROUPS)}"
+            )
+        return ",".join(sorted(groups))
+
+    @property
+    def telemetry_groups(self) -> frozenset[str]:
+        """The metric groups to export (empty: metrics are off), as Immich reads its two variables."""
+        include = set(self.telemetry_include.split(",")) - {""}
+        exclude = set(self.telemetry_exclude.split(",")) - {""}
+        if "all" in include:
+            include = set(TELEMETRY_GROUPS)
+        if "all" in exclude:
+            exclude = set(TELEMETRY_GROUPS)
+        return frozenset(include - exclude)
 
     @property
     def media_root(self) -> Path:
@@ -128,5 +179,14 @@ def to_asyncpg_url(url: str) -> str:
 def load_settings(**overrides: Any) -> Settings:
     """Read the environment (and ``*_FILE`` secrets), then apply explicit overrides such as CLI flags."""
     values: dict[str, Any] = {**os.environ, **resolve_file_secrets()}
-    values.update({key: value for key, value in overrides.items() if value is not None})
+    for name, value in overrides.items():
+        if value is None:
+            continue
+        # An alias choice found first wins in pydantic, so the environment's spelling must go.
+        alias = Settings.model_fields[name].validation_alias
+        if isinstance(alias, AliasChoices):
+            for choice in alias.choices:
+                if isinstance(choice, str):
+                    values.pop(choice, None)
+        values[name] = value
     return Settings(**values)

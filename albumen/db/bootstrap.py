@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from albumen.config import Settings
 from albumen.db.embedded import DataDirLock, EmbeddedPostgres
-from albumen.db.engine import Database
-from albumen.db.migrate import migrate
+
+if TYPE_CHECKING:
+    from albumen.db.engine import Database
 
 logger = logging.getLogger(__name__)
 
@@ -29,13 +31,24 @@ class DatabaseRuntime:
             self.lock.release()
 
 
-def start_database(settings: Settings) -> DatabaseRuntime:
-    """Start (or find) the database. With the embedded one, take the data directory's lock first."""
+def claim_data_dir(settings: Settings) -> DataDirLock | None:
+    """Take the data directory's lock when the embedded database is used (None otherwise)."""
+    if settings.external_database_url is not None:
+        return None
+    lock = DataDirLock(settings.data_dir / "albumen.lock")
+    lock.acquire()
+    return lock
+
+
+def start_database(settings: Settings, lock: DataDirLock | None = None) -> DatabaseRuntime:
+    """Start (or find) the database. With the embedded one, take the data directory's lock first,
+    unless ``lock`` is that lock, already taken by :func:`claim_data_dir`."""
     external = settings.external_database_url
     if external is not None:
         return DatabaseRuntime(url=external)
-    lock = DataDirLock(settings.data_dir / "albumen.lock")
-    lock.acquire()
+    if lock is None:
+        lock = DataDirLock(settings.data_dir / "albumen.lock")
+        lock.acquire()
     try:
         embedded = EmbeddedPostgres(settings.pgdata)
         embedded.start()
@@ -47,6 +60,11 @@ def start_database(settings: Settings) -> DatabaseRuntime:
 
 
 async def open_database(runtime: DatabaseRuntime, settings: Settings) -> Database:
+    # Imported here: SQLAlchemy and Alembic are slow to import, and the embedded server's start
+    # (which needs neither) runs while ``albumen serve`` imports them.
+    from albumen.db.engine import Database
+    from albumen.db.migrate import migrate
+
     database = Database.connect(runtime.url, pool_size=settings.db_pool_size)
     await migrate(database.engine)
     return database

@@ -18,7 +18,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 logger = logging.getLogger(__name__)
 
@@ -176,7 +176,8 @@ class EmbeddedPostgres:
             if shutil.which("useradd") is None:
                 raise EmbeddedPostgresError(
                     "PostgreSQL refuses to run as root and no 'useradd' is available to create the "
-                    f"'{self.run_as}' user. Run Albumen as an ordinary user, or set DB_URL to an external database."
+                    f"'{self.run_as}' user. Run Albumen as an ordinary user, or set DB_URL to an external "
+                    "database."
                 ) from None
             subprocess.run(
                 ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", self.run_as],
@@ -187,10 +188,12 @@ class EmbeddedPostgres:
         self.pgdata.mkdir(mode=0o700, exist_ok=True)
         for path in (self.pgdata, self.socket_dir):
             os.chown(path, account.pw_uid, account.pw_gid)
-        self._make_traversable(self.bin)
+        # The default data directory lies under root's home, which only root may usually enter.
+        for path in (self.bin, self.pgdata.parent, self.socket_dir.parent):
+            self._make_traversable(path)
 
     def _make_traversable(self, path: Path) -> None:
-        """The dedicated user must reach the wheel's binaries and libraries (e.g. inside /root)."""
+        """Let the dedicated user pass through ``path`` and its parents (search bit only, no listing)."""
         for parent in [path, *path.parents]:
             mode = parent.stat().st_mode
             if not mode & 0o001:
@@ -254,13 +257,17 @@ class EmbeddedPostgres:
         return self._run([str(self.bin / "pg_ctl"), "-D", str(self.pgdata), *args], check=check)
 
     def _run(self, command: list[str], *, check: bool = True) -> subprocess.CompletedProcess[str]:
-        user = self.run_as
+        # Dropping only the uid would keep root's groups, whose (closed) group bits then apply.
+        identity: dict[str, Any] = {}
+        if self.run_as is not None:
+            account = pwd.getpwnam(self.run_as)
+            identity = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []}
         started = time.monotonic()
         result = subprocess.run(
             command,
             capture_output=True,
             text=True,
-            user=user,
+            **identity,
             cwd="/",
             env={**os.environ, "LC_ALL": "C", "LANG": "C"},
             # pg_ctl's postmaster must not die with our process group on Ctrl-C: we stop it ourselves.
@@ -272,7 +279,6 @@ class EmbeddedPostgres:
             server_log = self.pgdata / "server.log"
             if server_log.exists() and os.access(server_log, os.R_OK):
                 log_tail = "\n".join(server_log.read_text(errors="replace").splitlines()[-20:])
-            raise EmbeddedPostgresError(
-                f"{Path(command[0]).name} failed ({result.returncode}): {result.stderr.strip()}\n{log_tail}".strip()
-            )
+            failure = f"{Path(command[0]).name} failed ({result.returncode}): {result.stderr.strip()}"
+            raise EmbeddedPostgresError(f"{failure}\n{log_tail}".strip())
         return result

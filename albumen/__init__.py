@@ -1,0 +1,1 @@
+"""Albumen: a self-hosted photo and video library that speaks Immich's HTTP API."""
