@@ -8,27 +8,49 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from albumen.api import (
+    albums,
     api_keys,
+    asset_files,
+    assets,
     auth,
     auth_admin,
     config_admin,
     config_public,
     config_user,
+    database_backups,
+    download,
+    health,
+    integrity,
+    jobs,
+    maintenance,
+    map,
+    queues,
+    search,
     server,
     sessions,
+    stacks,
     system_config,
     system_metadata,
+    tags,
+    timeline,
+    trash,
     users,
     users_admin,
+    views,
     well_known,
 )
 from albumen.api.errors import install_error_handlers
+from albumen.api.maintenance import MaintenanceModeMiddleware
 from albumen.api.middleware import CorrelationIdMiddleware
 from albumen.api.state import AppState
+from albumen.api.web import mount_web_app
+from albumen.metrics.http import MetricsMiddleware
+from albumen.services import startup
 from albumen.version import ALBUMEN_VERSION
 
 API_ROUTERS = (
     server.router,
+    assets.router,
     auth.router,
     auth_admin.router,
     users.router,
@@ -40,12 +62,29 @@ API_ROUTERS = (
     config_user.router,
     system_config.router,
     system_metadata.router,
+    albums.router,
+    timeline.router,
+    search.router,
+    map.router,
+    views.router,
+    trash.router,
+    stacks.router,
+    tags.router,
+    download.router,
+    jobs.router,
+    queues.router,
+    asset_files.router,
+    health.router,
+    maintenance.router,
+    database_backups.router,
+    integrity.router,
 )
 
 
 def create_app(state: AppState) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await startup.prepare(state.database, state.settings)
         yield
         await state.database.dispose()
 
@@ -59,8 +98,11 @@ def create_app(state: AppState) -> FastAPI:
     )
     app.state.albumen = state
     install_error_handlers(app)
+    app.add_middleware(MaintenanceModeMiddleware)
+    app.add_middleware(MetricsMiddleware)
     app.add_middleware(CorrelationIdMiddleware)
     app.include_router(well_known.router)
     for router in API_ROUTERS:
         app.include_router(router, prefix="/api")
+    mount_web_app(app)
     return app

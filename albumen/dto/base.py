@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer
+from pydantic import BaseModel, ConfigDict, PlainSerializer, SerializerFunctionWrapHandler, model_serializer
 
 
 def iso_timestamp(value: datetime) -> str:
@@ -26,3 +26,16 @@ class RequestDto(BaseModel):
     """Request bodies ignore unknown fields, as Immich's (clients send fields newer servers dropped)."""
 
     model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+
+class OmitNoneDto(Dto):
+    """A DTO whose optional fields are left out when empty, as JavaScript drops ``undefined`` values."""
+
+    omit_when_none: ClassVar[frozenset[str]] = frozenset()
+
+    @model_serializer(mode="wrap")
+    def _omit_none(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {
+            key: value for key, value in data.items() if value is not None or key not in self.omit_when_none
+        }

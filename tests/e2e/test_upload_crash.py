@@ -37,11 +37,15 @@ async def _setup_admin(base: str) -> dict[str, str]:
         await http.post(
             "/api/auth/admin-sign-up", json={"email": "a@albumen.test", "password": "pw", "name": "A"}
         )
-        token = (await http.post("/api/auth/login", json={"email": "a@albumen.test", "password": "pw"})).json()
+        token = (
+            await http.post("/api/auth/login", json={"email": "a@albumen.test", "password": "pw"})
+        ).json()
     return {"Authorization": f"Bearer {token['accessToken']}"}
 
 
-async def _upload_all(base: str, headers: dict[str, str], files: list[bytes], server: LiveServer) -> dict[int, str]:
+async def _upload_all(
+    base: str, headers: dict[str, str], files: list[bytes], server: LiveServer
+) -> dict[int, str]:
     """Upload concurrently; SIGKILL the server once enough answers are in. Returns index -> asset id."""
     acknowledged: dict[int, str] = {}
     dates = {"fileCreatedAt": "2024-01-01T00:00:00.000Z", "fileModifiedAt": "2024-01-01T00:00:00.000Z"}
@@ -68,13 +72,15 @@ async def _upload_all(base: str, headers: dict[str, str], files: list[bytes], se
     return acknowledged
 
 
-async def _wait_until_idle(base: str, headers: dict[str, str], timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
+async def _wait_until_idle(base: str, headers: dict[str, str], limit_seconds: float = 300) -> None:
+    deadline = time.monotonic() + limit_seconds
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
         while time.monotonic() < deadline:
             queues = (await http.get("/api/jobs", headers=headers)).json()
             busy = sum(
-                queue["jobCounts"][state] for queue in queues.values() for state in ("active", "waiting", "delayed")
+                queue["jobCounts"][state]
+                for queue in queues.values()
+                for state in ("active", "waiting", "delayed")
             )
             if busy == 0:
                 return
@@ -86,7 +92,9 @@ def _files_under(root: Path) -> set[str]:
     return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
 
 
-async def test_sigkill_during_uploads_loses_nothing_promised_and_orphans_nothing(live_server: LiveServer) -> None:
+async def test_sigkill_during_uploads_loses_nothing_promised_and_orphans_nothing(
+    live_server: LiveServer,
+) -> None:
     files = [distinct_jpeg(seed) for seed in range(UPLOADS)]
     live_server.start()
     headers = await _setup_admin(live_server.url)

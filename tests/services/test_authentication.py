@@ -14,7 +14,9 @@ APP_V1 = {"User-Agent": "immich-android/1.140.0", "deviceModel": "Pixel 8", "dev
 
 async def test_session_follows_the_mobile_app_upgrade(client: httpx.AsyncClient) -> None:
     await sign_up_admin(client)
-    login = await client.post("/api/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}, headers=APP_V1)
+    login = await client.post(
+        "/api/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}, headers=APP_V1
+    )
     token = login.json()["accessToken"]
     client.cookies.clear()
     upgraded = {"Authorization": f"Bearer {token}", "User-Agent": "immich-android/3.1.0"}

@@ -12,6 +12,9 @@ from albumen.db.tables.assets import (
 )
 from albumen.db.tables.audit import AUDITED_TABLES, AuditTable
 from albumen.db.tables.base import Base
+from albumen.db.tables.jobs import Job, JobQueue, JobScheduleTick
+from albumen.db.tables.moves import MoveHistory
+from albumen.db.tables.operations import IntegrityReport, WorkerHeartbeat
 from albumen.db.tables.people import AssetFace, FaceSearch, Person, SmartSearch
 from albumen.db.tables.sharing import (
     Activity,
@@ -24,6 +27,7 @@ from albumen.db.tables.sharing import (
 )
 from albumen.db.tables.system import Library, SessionSyncCheckpoint, SystemMetadata
 from albumen.db.tables.tags import Stack, Tag, TagAsset, TagClosure
+from albumen.db.tables.timeline import AssetMonthCount
 from albumen.db.tables.users import ApiKey, Session, User, UserMetadata
 
 __all__ = [
@@ -40,13 +44,19 @@ __all__ = [
     "AssetFile",
     "AssetJobStatus",
     "AssetMetadata",
+    "AssetMonthCount",
     "AssetOcr",
     "AuditTable",
     "Base",
     "FaceSearch",
+    "IntegrityReport",
+    "Job",
+    "JobQueue",
+    "JobScheduleTick",
     "Library",
     "Memory",
     "MemoryAsset",
+    "MoveHistory",
     "Notification",
     "Partner",
     "Person",
@@ -62,4 +72,5 @@ __all__ = [
     "TagClosure",
     "User",
     "UserMetadata",
+    "WorkerHeartbeat",
 ]

@@ -46,7 +46,9 @@ KEYED_AUDIT = {"user_metadata": "OLD.key", "asset_metadata": "OLD.key"}
 
 
 def _audit_table(spec: AuditTable) -> Table:
-    columns = [Column(name, UUID(as_uuid=True), nullable=False) for name, _ in spec.columns]
+    columns: list[Column[object]] = [
+        Column(name, UUID(as_uuid=True), nullable=False) for name, _ in spec.columns
+    ]
     if spec.source in KEYED_AUDIT:
         columns.append(Column("key", String, nullable=False))
     return Table(

@@ -95,7 +95,7 @@ AUDITS = {
 }
 
 
-class _Vector(sa.types.UserDefinedType):  # type: ignore[type-arg]
+class _Vector(sa.types.UserDefinedType):
     """pgvector's dimensionless ``vector``; frozen here so the migration never changes with the models."""
 
     cache_ok = True
@@ -110,7 +110,8 @@ def _create_functions() -> None:
     op.execute(UUID_V7_NATIVE if int(version) >= 180000 else UUID_V7_PLPGSQL)
     for name, body in TOUCH_FUNCTIONS.items():
         op.execute(
-            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$ BEGIN {body} RETURN NEW; END $$ LANGUAGE plpgsql"
+            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$ BEGIN {body} RETURN NEW; END $$ "
+            "LANGUAGE plpgsql"
         )
 
 

@@ -1,0 +1,24 @@
+"""Large results straight from the asyncpg driver, past SQLAlchemy's per-row result processing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def fetch_records(session: AsyncSession, query: Select[*tuple[Any, ...]]) -> list[Any]:
+    """Run ``query`` on the session's connection (in its transaction) and return asyncpg records.
+
+    For listings of thousands of rows (map markers, a timeline month), where turning each row into
+    a SQLAlchemy ``Row`` costs more than the query. The columns must need no conversion on the way
+    out: select text, numbers and booleans (cast UUIDs to text).
+    """
+    connection = await session.connection()
+    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    parameters = [compiled.params[name] for name in compiled.positiontup or ()]
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert driver is not None
+    records: list[Any] = await driver.fetch(str(compiled), *parameters)
+    return records
