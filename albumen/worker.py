@@ -18,6 +18,7 @@ from albumen.db.embedded import DataDirInUseError, DataDirLock, EmbeddedPostgres
 from albumen.db.engine import Database
 from albumen.db.migrate import current_revision, head_revision, migrate
 from albumen.jobs import JobMetrics, Worker, run_worker
+from albumen.metrics import PrometheusJobMetrics
 from albumen.metrics.exporter import metrics_server
 from albumen.services.pipeline.context import Pipeline
 from albumen.services.pipeline.registry import build_registry, build_schedule
@@ -35,7 +36,7 @@ async def run_workers(
     stop_event: asyncio.Event,
     *,
     with_schedule: bool = True,
-    metrics: Iterable[JobMetrics] = (),
+    metrics: Iterable[JobMetrics] | None = None,
     **worker_options: Any,
 ) -> None:
     """Run this process's job worker (and the cron schedule) until ``stop_event`` is set; running
@@ -44,6 +45,8 @@ async def run_workers(
     ``worker_options`` tune the :class:`Worker` (tests poll faster); without them the worker runs as
     ``albumen.jobs.run_worker`` sets it up, heartbeat included.
     """
+    if metrics is None:
+        metrics = (PrometheusJobMetrics(),)
     pipeline = Pipeline(database, settings)
     try:
         await pipeline.config_cache.refresh()
