@@ -134,10 +134,12 @@ async def asset_items(
     db: AsyncSession, auth: AuthContext, rows: list[AssetRow], *, with_exif: bool, with_people: bool = False
 ) -> list[dict[str, Any]]:
     """The rows as ``AssetResponseDto`` JSON objects (lists are long: no model per asset)."""
-    people = await SearchRepository(db).people_of_assets([row[0].id for row in rows]) if with_people else {}
+    people = (
+        await SearchRepository(db).people_of_assets([row[0]["id"] for row in rows]) if with_people else {}
+    )
     items = []
     for asset, exif in rows:
-        found = people.get(asset.id)
+        found = people.get(asset["id"])
         named = [person_dto(person).model_dump(mode="json") for person, _ in found] if found else None
         items.append(asset_item(asset, exif, with_exif=with_exif, viewer_id=auth.user_id, people=named))
     return items
@@ -198,7 +200,7 @@ async def search_metadata(db: AsyncSession, auth: AuthContext, dto: MetadataSear
     has_next = len(rows) > size
     rows = rows[:size]
     items = await asset_items(db, auth, rows, with_exif=bool(dto.withExif), with_people=bool(dto.withPeople))
-    next_cursor = _encode_cursor(keys[size - 1], rows[-1][0].id) if has_next else None
+    next_cursor = _encode_cursor(keys[size - 1], rows[-1][0]["id"]) if has_next else None
     next_page = str(page + 1) if has_next and after is None else None
     return search_response(items, next_page, next_cursor)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,6 +21,7 @@ from albumen.db.repositories.asset_filters import (
     scope_conditions,
     search_filter_conditions,
 )
+from albumen.db.repositories.raw import fetch_records
 from albumen.db.tables import Asset, AssetExif, AssetFace, Person
 
 IMAGE = "IMAGE"
@@ -44,7 +45,10 @@ SUGGESTION_COLUMNS = {
     "lens_model": AssetExif.lens_model,
 }
 
-AssetRow = tuple[Asset, AssetExif | None]
+#: An asset and its EXIF, as database records (by column name).
+AssetRow = tuple[Mapping[str, Any], Mapping[str, Any] | None]
+ASSET_COLUMNS = tuple(Asset.__table__.columns)
+EXIF_COLUMNS = tuple(AssetExif.__table__.columns)
 
 
 @dataclass(frozen=True)
@@ -89,31 +93,39 @@ class SearchRepository:
         """Up to ``size + 1`` rows in order (one more tells there is a next page), and each row's
         sort key (for a cursor)."""
         sort_key = order_key(ordering)
-        query = self._select(search, Asset, AssetExif, sort_key.label("sort_key"))
+        query = self._select(search, *ASSET_COLUMNS, sort_key.label("sort_key"))
         if after is not None:
             position = tuple_(sort_key, Asset.id)
             query = query.where(position < after if ordering.descending else position > after)
         direction = (lambda column: column.desc()) if ordering.descending else (lambda column: column.asc())
         query = query.order_by(direction(sort_key), direction(Asset.id)).limit(size + 1).offset(offset)
-        rows = (await self.session.execute(query)).all()
-        return [(row[0], row[1]) for row in rows], [row[2] for row in rows]
+        assets = await fetch_records(self.session, query)
+        return await self._with_exif(assets), [asset["sort_key"] for asset in assets]
+
+    async def _with_exif(self, assets: list[Any]) -> list[AssetRow]:
+        """Each asset record with its EXIF record (or None), fetched in one more query."""
+        if not assets:
+            return []
+        query = select(*EXIF_COLUMNS).where(AssetExif.asset_id.in_([asset["id"] for asset in assets]))
+        exif = {record["asset_id"]: record for record in await fetch_records(self.session, query)}
+        return [(asset, exif.get(asset["id"])) for asset in assets]
 
     async def count(self, search: AssetSearch) -> int:
         query = self._select(search, func.count(), exif_needed=False)
         return int((await self.session.execute(query)).scalar_one())
 
     async def random(self, search: AssetSearch, size: int) -> list[AssetRow]:
-        query = self._select(search, Asset, AssetExif).order_by(func.random()).limit(size)
-        return [(row[0], row[1]) for row in (await self.session.execute(query)).all()]
+        query = self._select(search, *ASSET_COLUMNS).order_by(func.random()).limit(size)
+        return await self._with_exif(await fetch_records(self.session, query))
 
     async def largest(self, search: AssetSearch, size: int, min_file_size: int) -> list[AssetRow]:
         query = (
-            self._select(search, Asset, AssetExif)
+            self._select(search, *ASSET_COLUMNS)
             .where(AssetExif.file_size_in_byte > min_file_size)
             .order_by(AssetExif.file_size_in_byte.desc(), Asset.id)
             .limit(size)
         )
-        return [(row[0], row[1]) for row in (await self.session.execute(query)).all()]
+        return await self._with_exif(await fetch_records(self.session, query))
 
     async def suggestions(
         self, field_name: str, owner_ids: Sequence[uuid.UUID], filters: dict[str, str]
@@ -150,7 +162,7 @@ class SearchRepository:
             AssetExif.city != "",
         ]
         query = (
-            select(Asset, AssetExif)
+            select(*ASSET_COLUMNS)
             .join(AssetExif, AssetExif.asset_id == Asset.id)
             .where(*located)
             .ext(distinct_on(AssetExif.city))
@@ -167,7 +179,7 @@ class SearchRepository:
             query = query.where(AssetExif.city.in_(busy))
         if limit is not None:
             query = query.limit(limit)
-        return [(row[0], row[1]) for row in (await self.session.execute(query)).all()]
+        return await self._with_exif(await fetch_records(self.session, query))
 
     async def people_named(self, owner_id: uuid.UUID, name: str, *, with_hidden: bool) -> list[Person]:
         """People whose name, or a word of it, starts with ``name`` (Immich's person search)."""
@@ -220,13 +232,12 @@ class SearchRepository:
         """The owner's timeline assets directly in ``folder``, by file name."""
         prefix = folder.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/"
         query = (
-            select(Asset, AssetExif)
-            .outerjoin(AssetExif, AssetExif.asset_id == Asset.id)
+            select(*ASSET_COLUMNS)
             .where(Asset.owner_id == owner_id, Asset.visibility == TIMELINE, Asset.deleted_at.is_(None))
             .where(Asset.original_path.like(prefix + "%"), Asset.original_path.not_like(prefix + "%/%"))
             .order_by(func.regexp_replace(Asset.original_path, r"^.*/", ""), Asset.id)
         )
-        return [(row[0], row[1]) for row in (await self.session.execute(query)).all()]
+        return await self._with_exif(await fetch_records(self.session, query))
 
 
 def order_key(ordering: SearchOrdering) -> ColumnElement[Any]:
