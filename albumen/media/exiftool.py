@@ -10,11 +10,14 @@ and nothing can smuggle in a second argument because line breaks are refused (pa
 from __future__ import annotations
 
 import atexit
+import ctypes
 import json
 import os
 import re
 import selectors
+import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -48,6 +51,10 @@ _READ_ARGS = (
 )
 
 _TAG_NAME = re.compile(r"^[A-Za-z][\w-]*(?::[A-Za-z][\w-]*)?$")
+
+
+#: prctl(2) option: the signal this process gets when its parent dies.
+PR_SET_PDEATHSIG = 1
 
 
 class ExifToolError(RuntimeError):
@@ -241,6 +248,7 @@ class ExifTool:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
         except OSError as error:
             raise ExifToolError(f"cannot start {self.executable!r}: {error}") from error
@@ -288,3 +296,11 @@ def _close_shared() -> None:
 
 
 atexit.register(_close_shared)
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL exiftool when the process that started it dies. At EOF on its argument stream
+    exiftool -stay_open keeps waiting, so a crashed or killed worker would otherwise leave it behind."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
