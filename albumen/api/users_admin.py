@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
 
 from albumen.api.deps import DbSession, authenticated
+from albumen.dto.assets import AssetVisibility
 from albumen.dto.sessions import SessionResponseDto
 from albumen.dto.user_preferences import UserPreferencesResponseDto, UserPreferencesUpdateDto
 from albumen.dto.users import (
@@ -26,13 +26,6 @@ from albumen.services import users_admin
 from albumen.services.authentication import AuthContext
 
 router = APIRouter(prefix="/admin/users", tags=["Users (admin)"])
-
-
-class AssetVisibility(StrEnum):
-    ARCHIVE = "archive"
-    TIMELINE = "timeline"
-    HIDDEN = "hidden"
-    LOCKED = "locked"
 
 
 def admin(permission: Permission) -> object:
