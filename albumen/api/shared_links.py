@@ -1,0 +1,7 @@
+"""Immich's shared links endpoints."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
