@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from albumen.db.tables.base import Base, created_at, update_id, updated_at, uuid_pk
+from albumen.db.tables.base import Base, create_id, created_at, update_id, updated_at, uuid_pk
 
 
 class Album(Base):
@@ -38,6 +38,8 @@ class AlbumUser(Base):
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
     update_id: Mapped[uuid.UUID] = update_id()
+    #: Migration 0008: when the user joined the album (UUIDv7, never renewed); orders sync backfill.
+    create_id: Mapped[uuid.UUID] = create_id()
 
 
 class AlbumAsset(Base):

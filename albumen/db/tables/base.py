@@ -41,3 +41,8 @@ def updated_at() -> Mapped[datetime]:
 def update_id() -> Mapped[uuid.UUID]:
     """The sync cursor: a UUIDv7 that the ``*_updated`` trigger renews on every UPDATE."""
     return mapped_column(UUID(as_uuid=True), nullable=False, server_default=UUID_V7, index=True)
+
+
+def create_id() -> Mapped[uuid.UUID]:
+    """A UUIDv7 set once on INSERT (no trigger renews it): when a share or membership began."""
+    return mapped_column(UUID(as_uuid=True), nullable=False, server_default=UUID_V7)
