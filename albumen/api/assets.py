@@ -31,6 +31,7 @@ from albumen.dto.assets import (
     AssetVisibility,
     UpdateAssetDto,
 )
+from albumen.dto.shared_links import SanitizedAssetResponseDto
 from albumen.dto.users import AssetStatsResponseDto
 from albumen.permissions import Permission
 from albumen.services import asset_media, asset_metadata, asset_upload, assets
@@ -281,7 +282,8 @@ async def get_asset_info(
     auth: Annotated[AuthContext, authenticated(Permission.ASSET_READ)],
     key: Annotated[str | None, Query()] = None,
     slug: Annotated[str | None, Query()] = None,
-) -> AssetResponseDto:
+) -> AssetResponseDto | SanitizedAssetResponseDto:
+    """A shared link that hides metadata gets Immich's sanitized view of the asset."""
     return await assets.get_asset(db, auth, id)
 
 

@@ -135,4 +135,4 @@ async def _is_admin(request: Request, state: AppState) -> bool:
             auth = await authenticate(db, credential)
     except Exception:
         return False
-    return bool(auth.user.is_admin)
+    return bool(auth.user.is_admin) and auth.shared_link is None

@@ -1,7 +1,9 @@
 """Who may do what to which asset: Immich's access rules, checked in bulk.
 
 Reading (view, download) is allowed to the owner, to partners the owner shares with, and to members
-of an album holding the asset; changing it (update, delete, share) only to the owner.
+of an album holding the asset; changing it (update, delete, share) only to the owner. A shared-link
+visitor reaches only what the link shows (its assets, or its album's), downloads only where the link
+allows downloads, and nothing else.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from albumen.db.repositories.access import AccessRepository
+from albumen.db.tables import SharedLink
 from albumen.permissions import Permission
 from albumen.services.authentication import AuthContext
 from albumen.services.errors import BadRequestError
@@ -34,6 +37,8 @@ async def allowed_assets(
     """The subset of ``asset_ids`` the caller may act on with ``permission``."""
     pending = set(asset_ids)
     access = AccessRepository(db)
+    if auth.shared_link is not None:
+        return await _shared_link_assets(access, auth.shared_link, permission, pending)
     if permission is Permission.ASSET_SHARE:
         return await access.shareable_assets(auth.user_id, pending)
     # Immich: the locked folder's assets are reachable only from a session unlocked with the PIN.
@@ -77,6 +82,8 @@ async def allowed_albums(
     """
     pending = set(album_ids)
     access = AccessRepository(db)
+    if auth.shared_link is not None:
+        return await _shared_link_albums(access, auth.shared_link, permission, pending)
     allowed = await access.owned_albums(auth.user_id, pending)
     roles = ALBUM_MEMBER_ROLES.get(permission)
     if roles and pending - allowed:
@@ -91,3 +98,28 @@ async def require_albums(
     wanted = set(album_ids)
     if wanted - await allowed_albums(db, auth, permission, wanted):
         raise BadRequestError(f"Not found or no {permission.value} access")
+
+
+async def _shared_link_assets(
+    access: AccessRepository, link: SharedLink, permission: Permission, asset_ids: set[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Immich's shared-link rules for assets: read and view what the link shows, download only if the
+    link allows it; every other permission is refused."""
+    if permission in (Permission.ASSET_READ, Permission.ASSET_VIEW) or (
+        permission is Permission.ASSET_DOWNLOAD and link.allow_download
+    ):
+        return await access.shared_link_assets(link.id, asset_ids)
+    return set()
+
+
+async def _shared_link_albums(
+    access: AccessRepository, link: SharedLink, permission: Permission, album_ids: set[uuid.UUID]
+) -> set[uuid.UUID]:
+    """The link's album may be read, downloaded (if allowed) and added to (if uploads are allowed)."""
+    if (
+        permission is Permission.ALBUM_READ
+        or (permission is Permission.ALBUM_DOWNLOAD and link.allow_download)
+        or (permission is Permission.ALBUM_ASSET_CREATE and link.allow_upload)
+    ):
+        return await access.shared_link_albums(link.id, album_ids)
+    return set()

@@ -48,7 +48,7 @@ async def info(db: AsyncSession, auth: AuthContext, dto: DownloadInfoDto) -> Dow
         await require_albums(db, auth, Permission.ALBUM_DOWNLOAD, [dto.albumId])
         rows = await assets.download_sizes(album_id=dto.albumId)
     elif dto.userId is not None:
-        if dto.userId != auth.user_id:
+        if dto.userId != auth.user_id or auth.shared_link is not None:
             raise BadRequestError(f"Not found or no {Permission.TIMELINE_DOWNLOAD.value} access")
         rows = await assets.download_sizes(owner_id=dto.userId)
     else:

@@ -55,6 +55,16 @@ async def search_scope(
     )
 
 
+async def shared_link_search_scope(
+    db: AsyncSession, auth: AuthContext, album_ids: list[uuid.UUID] | None
+) -> AssetScope:
+    """A shared link searches only within its album (Immich's rule and message), whoever owns the assets."""
+    if not album_ids:
+        raise BadRequestError("Shared link access is only allowed in combination with an albumIds filter")
+    await require_albums(db, auth, Permission.ALBUM_READ, album_ids)
+    return AssetScope(owner_ids=None, visibilities=LISTED, trashed=False)
+
+
 def own_scope(
     auth: AuthContext, visibility: AssetVisibility | None = None, *, default: tuple[str, ...] = LISTED
 ) -> AssetScope:
@@ -90,6 +100,9 @@ async def timeline_scope(
         await require_albums(db, auth, Permission.ALBUM_READ, [request.album_id])
     elif user_id is None:
         user_id = auth.user_id
+    if user_id is not None and auth.shared_link is not None:
+        # A link shows its album's timeline, never its creator's library.
+        raise BadRequestError(f"Not found or no {Permission.TIMELINE_READ.value} access")
     if user_id is not None:
         await _require_timeline(db, auth, user_id, request.visibility)
     if request.tag_id is not None and not await TagRepository(db).owned(auth.user_id, [request.tag_id]):

@@ -1,4 +1,5 @@
-"""Which of a set of ids a user may reach, by each route Immich allows (owner, partner, album member)."""
+"""Which of a set of ids a user may reach, by each route Immich allows (owner, partner, album member,
+shared link)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from albumen.db.tables import Album, AlbumAsset, AlbumUser, Asset, Partner
+from albumen.db.tables import Album, AlbumAsset, AlbumUser, Asset, Partner, SharedLink, SharedLinkAsset
 
 
 class AccessRepository:
@@ -123,5 +124,48 @@ class AccessRepository:
                 AlbumUser.user_id == user_id,
                 AlbumUser.role.in_(list(roles)),
             )
+        )
+        return set((await self.session.execute(query)).scalars())
+
+    async def shared_link_assets(self, link_id: uuid.UUID, asset_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        """Assets a shared link shows: its own (individual link) or its album's, not trashed or locked,
+        and the hidden motion parts of those live photos."""
+        ids = list(asset_ids)
+        if not ids:
+            return set()
+        link_album = select(SharedLink.album_id).where(SharedLink.id == link_id)
+        live_album = select(Album.id).where(Album.id.in_(link_album), Album.deleted_at.is_(None))
+        shown = (
+            select(Asset.id, Asset.live_photo_video_id)
+            .where(
+                or_(
+                    Asset.id.in_(
+                        select(SharedLinkAsset.asset_id).where(SharedLinkAsset.shared_link_id == link_id)
+                    ),
+                    Asset.id.in_(select(AlbumAsset.asset_id).where(AlbumAsset.album_id.in_(live_album))),
+                ),
+                Asset.deleted_at.is_(None),
+                Asset.visibility != "locked",
+            )
+            .subquery()
+        )
+        query = select(shown.c.id, shown.c.live_photo_video_id).where(
+            or_(shown.c.id.in_(ids), shown.c.live_photo_video_id.in_(ids))
+        )
+        wanted = set(ids)
+        found: set[uuid.UUID] = set()
+        for asset_id, motion_id in await self.session.execute(query):
+            found.update(value for value in (asset_id, motion_id) if value in wanted)
+        return found
+
+    async def shared_link_albums(self, link_id: uuid.UUID, album_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        """The link's album, when it is among ``album_ids`` and not deleted."""
+        ids = list(album_ids)
+        if not ids:
+            return set()
+        query = (
+            select(Album.id)
+            .join(SharedLink, SharedLink.album_id == Album.id)
+            .where(SharedLink.id == link_id, Album.id.in_(ids), Album.deleted_at.is_(None))
         )
         return set((await self.session.execute(query)).scalars())
