@@ -53,6 +53,7 @@ from albumen.api import (
 from albumen.api.errors import install_error_handlers
 from albumen.api.maintenance import MaintenanceModeMiddleware
 from albumen.api.middleware import CorrelationIdMiddleware
+from albumen.api.socketio import client_events, install_socket_io
 from albumen.api.state import AppState
 from albumen.api.web import mount_web_app
 from albumen.metrics.http import MetricsMiddleware
@@ -107,7 +108,8 @@ def create_app(state: AppState) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await startup.prepare(state.database, state.settings)
-        yield
+        async with client_events(app, state):
+            yield
         await state.database.dispose()
 
     app = FastAPI(
@@ -127,4 +129,5 @@ def create_app(state: AppState) -> FastAPI:
     for router in API_ROUTERS:
         app.include_router(router, prefix="/api")
     mount_web_app(app)
+    install_socket_io(app, state)
     return app

@@ -17,6 +17,7 @@ from albumen.dto.sessions import (
     to_session_dto,
 )
 from albumen.permissions import Permission
+from albumen.services import events
 from albumen.services.authentication import AuthContext
 from albumen.services.crypto import hash_token, new_token
 from albumen.services.errors import BadRequestError
@@ -81,6 +82,7 @@ async def update_session(
 async def delete_session(db: AsyncSession, auth: AuthContext, session_id: uuid.UUID) -> None:
     await _owned_session(db, auth, session_id, Permission.SESSION_DELETE)
     await SessionRepository(db).delete(session_id)
+    await events.emit(db, "on_session_delete", [session_id], session_id)
     await db.commit()
 
 

@@ -16,6 +16,7 @@ from albumen.dto.assets import to_asset_dto
 from albumen.dto.stacks import StackCreateDto, StackResponseDto, StackUpdateDto
 from albumen.dto.tags import to_tag_dto
 from albumen.permissions import Permission
+from albumen.services import events
 from albumen.services.access import require_assets
 from albumen.services.authentication import AuthContext
 from albumen.services.errors import BadRequestError
@@ -43,6 +44,7 @@ async def create(db: AsyncSession, auth: AuthContext, dto: StackCreateDto) -> St
     await stacks.move_members(merged, stack.id)
     await stacks.set_stack(asset_ids, stack.id)
     await stacks.delete(merged)
+    await events.emit(db, "on_asset_stack_update", [auth.user_id])
     await db.commit()
     return await get(db, auth, stack.id)
 
@@ -57,6 +59,7 @@ async def update(
         if dto.primaryAssetId not in members:
             raise BadRequestError("Primary asset must be in the stack")
         await stacks.set_primary(stack.id, dto.primaryAssetId)
+        await events.emit(db, "on_asset_stack_update", [auth.user_id])
         await db.commit()
     return await get(db, auth, stack_id)
 
@@ -64,6 +67,7 @@ async def update(
 async def delete(db: AsyncSession, auth: AuthContext, stack_id: uuid.UUID) -> None:
     await _require_stack(db, auth, Permission.STACK_DELETE, stack_id)
     await StackRepository(db).delete([stack_id])
+    await events.emit(db, "on_asset_stack_update", [auth.user_id])
     await db.commit()
 
 
@@ -71,6 +75,7 @@ async def delete_many(db: AsyncSession, auth: AuthContext, dto: BulkIdsDto) -> N
     stack_ids = list(dict.fromkeys(dto.ids))
     await _require_stacks(db, auth, Permission.STACK_DELETE, stack_ids)
     await StackRepository(db).delete(stack_ids)
+    await events.emit(db, "on_asset_stack_update", [auth.user_id])
     await db.commit()
 
 
@@ -82,6 +87,7 @@ async def remove_asset(db: AsyncSession, auth: AuthContext, stack_id: uuid.UUID,
     if stack.primary_asset_id == asset_id:
         raise BadRequestError("Cannot remove stack's primary asset")
     await stacks.set_stack([asset_id], None)
+    await events.emit(db, "on_asset_stack_update", [auth.user_id])
     await db.commit()
 
 

@@ -24,6 +24,7 @@ from albumen.config import Settings, load_settings
 from albumen.db.repositories.system_metadata import SystemMetadataRepository
 from albumen.dto.config_admin import AdminConfig, AdminConfigDto, SystemConfigTemplateStorageOptionDto
 from albumen.dto.config_user import PublicConfigDto, UserConfigDto, to_public_config, to_user_config
+from albumen.services import events
 from albumen.services.errors import BadRequestError
 from albumen.services.system_config_defaults import build_defaults
 
@@ -71,7 +72,12 @@ _cache: weakref.WeakKeyDictionary[Engine | Connection, _CachedConfig] = weakref.
 
 def _source(settings: Settings) -> tuple[Any, ...]:
     """The settings a loaded config depends on (tests run several apps on one engine)."""
-    return (settings.config_file, settings.machine_learning_url, settings.machine_learning_enabled)
+    return (
+        settings.config_file,
+        settings.machine_learning_url,
+        settings.machine_learning_enabled,
+        settings.ml_port,
+    )
 
 
 def get_defaults(settings: Settings) -> AdminConfig:
@@ -123,6 +129,7 @@ async def update_config(db: AsyncSession, settings: Settings, changes: dict[str,
         raise BadRequestError("Validation failed", errors=_issues(error)) from error
     difference = _difference(config.model_dump(mode="json", by_alias=True), build_defaults(settings))
     await SystemMetadataRepository(db).set(CONFIG_KEY, difference)
+    await events.broadcast(db, "on_config_update")
     await db.commit()
     _remember(db.get_bind(), settings, config)
     return config

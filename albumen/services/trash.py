@@ -22,6 +22,7 @@ from albumen.db.tables import Asset
 from albumen.dto.asset_ids import BulkIdsDto
 from albumen.dto.trash import TrashResponseDto
 from albumen.permissions import Permission
+from albumen.services import events
 from albumen.services.access import require_assets
 from albumen.services.authentication import AuthContext
 from albumen.storage.base import InvalidStorageKeyError, Storage
@@ -38,6 +39,7 @@ async def restore_assets(db: AsyncSession, auth: AuthContext, dto: BulkIdsDto) -
         return TrashResponseDto(count=0)
     await require_assets(db, auth, Permission.ASSET_DELETE, ids)
     await AssetRepository(db).restore(ids)
+    await events.emit(db, "on_asset_restore", [auth.user_id], ids)
     await db.commit()
     return TrashResponseDto(count=len(ids))
 
@@ -113,6 +115,7 @@ async def _purge_batch(db: AsyncSession, storage: Storage, asset_ids: Sequence[u
     for owner_id, size in usage.items():
         if size:
             await assets.add_usage(owner_id, -size)
+    await events.emit_many(db, "on_asset_delete", (([row.owner_id], [row.id]) for row in rows))
     await db.commit()
     for key in keys:
         await _delete_file(storage, key)

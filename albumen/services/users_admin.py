@@ -24,7 +24,7 @@ from albumen.dto.users import (
     UserAdminUpdateDto,
     to_user_admin_dto,
 )
-from albumen.services import user_preferences
+from albumen.services import events, user_preferences
 from albumen.services.authentication import AuthContext
 from albumen.services.crypto import hash_password
 from albumen.services.errors import BadRequestError, ForbiddenError
@@ -182,6 +182,7 @@ async def purge_deleted_users(
                     name = user.storage_label
                 await storage.delete_folder(folder, name)
         await users.delete(user.id)
+        await events.broadcast(db, "on_user_delete", user.id)
         await db.commit()
         purged.append(user.id)
     return purged

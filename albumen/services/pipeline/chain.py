@@ -16,6 +16,7 @@ from albumen.db.engine import Database
 from albumen.db.repositories.asset_pipeline import AssetPipelineRepository
 from albumen.jobs import JobName, enqueue, enqueue_many
 from albumen.media.formats import AssetType
+from albumen.services.asset_events import announce_upload_ready
 from albumen.services.pipeline.context import CHAINED_SOURCES
 
 #: Run in the thumbnail job's transaction once an uploaded asset has its thumbnails:
@@ -57,6 +58,7 @@ async def after_thumbnails(
         return
     for hook in AFTER_THUMBNAILS_HOOKS:
         await hook(db, asset_id, asset_type)
+    await announce_upload_ready(db, asset_id)
     if asset_type == AssetType.VIDEO:
         await queue_asset_job(db, JobName.ASSET_ENCODE_VIDEO, asset_id)
 
