@@ -17,6 +17,7 @@ from albumen.services.access import require_albums
 from albumen.services.albums import album_dto, require_users_exist
 from albumen.services.authentication import AuthContext
 from albumen.services.errors import BadRequestError
+from albumen.services.notifications import notify_album_invite
 
 #: ``DELETE /albums/{id}/user/me``: the caller leaves the album.
 ME = "me"
@@ -36,6 +37,14 @@ async def add_users(
     await albums.add_users(album_id, [(user_id, role.value) for user_id, role in new_members.items()])
     if new_members:
         await albums.refresh_after_change([album_id])
+        album = await albums.get(album_id)
+        await notify_album_invite(
+            db,
+            album_id=album_id,
+            album_name=album.name if album is not None else "",
+            sender_name=auth.user.name,
+            user_ids=list(new_members),
+        )
     await db.commit()
     return await album_dto(db, auth, album_id)
 

@@ -31,9 +31,11 @@ from albumen.dto.albums import (
 from albumen.dto.asset_ids import BulkIdErrorReason, BulkIdResponseDto
 from albumen.dto.users import to_user_dto
 from albumen.permissions import Permission
+from albumen.services import events
 from albumen.services.access import allowed_albums, allowed_assets, require_albums
 from albumen.services.authentication import AuthContext
 from albumen.services.errors import BadRequestError
+from albumen.services.notifications import notify_album_invite
 from albumen.services.user_preferences import get_preferences
 
 # --- reading -------------------------------------------------------------------------------------
@@ -117,6 +119,13 @@ async def create_album(db: AsyncSession, auth: AuthContext, dto: CreateAlbumDto)
     roles = [(auth.user_id, OWNER_ROLE)] + [(member.userId, member.role.value) for member in shared_with]
     await albums.add_users(album.id, roles)
     await albums.add_assets([album.id], added)
+    await notify_album_invite(
+        db,
+        album_id=album.id,
+        album_name=dto.albumName,
+        sender_name=auth.user.name,
+        user_ids=[member.userId for member in shared_with],
+    )
     await db.commit()
     return await album_dto(db, auth, album.id)
 
@@ -172,6 +181,7 @@ async def add_assets(
     added = await allowed_assets(db, auth, Permission.ASSET_SHARE, candidates)
     if await albums.add_assets([album_id], list(added)):
         await albums.refresh_after_change([album_id])
+        await events.emit_album_update(db, [album_id])
     await db.commit()
 
     # Immich's per-id answers: an id repeated in the request is a duplicate after its first success.
@@ -201,6 +211,7 @@ async def add_assets_to_albums(
     albums = AlbumRepository(db)
     changed = await albums.add_assets(list(album_ids), list(asset_ids))
     await albums.refresh_after_change(list(changed))
+    await events.emit_album_update(db, changed)
     await db.commit()
     if not changed:
         return AlbumsAddAssetsResponseDto(success=False, error=BulkIdErrorReason.DUPLICATE)
@@ -222,6 +233,7 @@ async def remove_assets(
     if removable:
         await albums.remove_assets(album_id, list(removable))
         await albums.refresh_after_change([album_id])
+        await events.emit_album_update(db, [album_id])
         await db.commit()
 
     results: list[BulkIdResponseDto] = []

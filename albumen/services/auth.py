@@ -25,7 +25,7 @@ from albumen.dto.auth import (
     SignUpDto,
 )
 from albumen.dto.users import UserAdminResponseDto, to_user_admin_dto
-from albumen.services import system_config
+from albumen.services import events, system_config
 from albumen.services.authentication import AuthContext
 from albumen.services.crypto import hash_password, verify_password
 from albumen.services.errors import BadRequestError, UnauthorizedError
@@ -88,7 +88,16 @@ async def login(
         logger.warning("Failed login attempt for user %s from ip address %s", dto.email, client_ip)
         raise UnauthorizedError("Incorrect email or password")
     limiter.record_success(account=dto.email)
-    _, token = await issue_session(db, user.id, device)
+    return await create_login_response(db, user, device)
+
+
+async def create_login_response(
+    db: AsyncSession, user: User, device: DeviceDetails, *, oauth_sid: str | None = None
+) -> LoginResponseDto:
+    """Open a session for ``user`` (password or OAuth login) and commit; the token is shown once."""
+    session, token = await issue_session(db, user.id, device)
+    if oauth_sid is not None:
+        await SessionRepository(db).update(session.id, oauth_sid=oauth_sid)
     await db.commit()
     return LoginResponseDto(
         accessToken=token,
@@ -105,6 +114,7 @@ async def login(
 async def logout(db: AsyncSession, auth: AuthContext) -> LogoutResponseDto:
     if auth.session is not None:
         await SessionRepository(db).delete(auth.session.id)
+        await events.emit(db, "on_session_delete", [auth.session.id], auth.session.id)
         await db.commit()
     return LogoutResponseDto(successful=True, redirectUri=LOGIN_URL)
 

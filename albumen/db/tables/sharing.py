@@ -4,11 +4,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, LargeBinary, String, Text, text
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from albumen.db.tables.base import Base, created_at, update_id, updated_at, uuid_pk
+from albumen.db.tables.base import Base, create_id, created_at, update_id, updated_at, uuid_pk
 
 
 class Partner(Base):
@@ -24,6 +24,8 @@ class Partner(Base):
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
     update_id: Mapped[uuid.UUID] = update_id()
+    #: Migration 0008: when the share began (UUIDv7, never renewed); orders the sync stream's backfill.
+    create_id: Mapped[uuid.UUID] = create_id()
 
 
 class SharedLink(Base):
@@ -59,6 +61,22 @@ class SharedLinkAsset(Base):
 
 class Activity(Base):
     __tablename__ = "activity"
+    __table_args__ = (
+        CheckConstraint(
+            "(comment IS NULL AND is_liked) OR (comment IS NOT NULL AND NOT is_liked)",
+            name="like_or_comment",
+        ),
+        Index(
+            "ix_activity_like_once",
+            "album_id",
+            "asset_id",
+            "user_id",
+            unique=True,
+            postgresql_where=text("is_liked"),
+            postgresql_nulls_not_distinct=True,
+        ),
+        Index("ix_activity_album_id_asset_id", "album_id", "asset_id", "created_at"),
+    )
 
     id: Mapped[uuid.UUID] = uuid_pk()
     album_id: Mapped[uuid.UUID] = mapped_column(
@@ -74,6 +92,14 @@ class Activity(Base):
 
 class Memory(Base):
     __tablename__ = "memory"
+    __table_args__ = (
+        Index(
+            "ix_memory_owner_memory_at",
+            "owner_id",
+            text("memory_at DESC"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+    )
 
     id: Mapped[uuid.UUID] = uuid_pk()
     owner_id: Mapped[uuid.UUID] = mapped_column(
@@ -98,7 +124,9 @@ class MemoryAsset(Base):
     memory_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("memory.id", ondelete="CASCADE"), primary_key=True
     )
-    asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("asset.id", ondelete="CASCADE"), primary_key=True)
+    asset_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("asset.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
     update_id: Mapped[uuid.UUID] = update_id()
@@ -106,6 +134,14 @@ class MemoryAsset(Base):
 
 class Notification(Base):
     __tablename__ = "notification"
+    __table_args__ = (
+        Index(
+            "ix_notification_user_created_at",
+            "user_id",
+            text("created_at DESC"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+    )
 
     id: Mapped[uuid.UUID] = uuid_pk()
     user_id: Mapped[uuid.UUID] = mapped_column(

@@ -21,6 +21,7 @@ class User(Base):
             unique=True,
             postgresql_where=text("storage_label IS NOT NULL"),
         ),
+        Index("ix_user_oauth_id", "oauth_id", unique=True, postgresql_where=text("oauth_id <> ''")),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -59,6 +60,9 @@ class UserMetadata(Base):
 
 class Session(Base):
     __tablename__ = "session"
+    __table_args__ = (
+        Index("ix_session_oauth_sid", "oauth_sid", postgresql_where=text("oauth_sid IS NOT NULL")),
+    )
 
     id: Mapped[uuid.UUID] = uuid_pk()
     token: Mapped[str] = mapped_column(String, nullable=False, unique=True)
@@ -72,6 +76,8 @@ class Session(Base):
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     pin_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     is_pending_sync_reset: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+    #: The OpenID provider's session id of an OAuth login (backchannel logout names it).
+    oauth_sid: Mapped[str | None] = mapped_column(String)
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
     update_id: Mapped[uuid.UUID] = update_id()
