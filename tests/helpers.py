@@ -107,8 +107,12 @@ async def upload_asset(
 
 async def run_jobs(database: Database, settings: Settings, *, timeout: float = 60) -> None:  # noqa: ASYNC109
     """Run a worker with the app's job handlers until no job it can run is waiting or active (what an
-    upload queued: metadata, thumbnails, video encoding...). Raises TimeoutError after ``timeout``."""
+    upload queued: metadata, thumbnails, video encoding...). Raises TimeoutError after ``timeout``.
+
+    Jobs postponed because a service they need is down (``RetryLater``, e.g. machine learning with no
+    ML service reachable) do not count: they wait for the service, not for this worker."""
     names = [str(name) for name in build_registry(Pipeline(database, settings)).handlers]
+    postponed = (Job.run_at > func.now()) & func.coalesce(Job.error, "").like("RetryLater:%")
     pending = (
         select(func.count())
         .select_from(Job)
@@ -116,6 +120,7 @@ async def run_jobs(database: Database, settings: Settings, *, timeout: float = 6
             Job.status.in_(("waiting", "active")),
             Job.name.in_(names),
             Job.queue.not_in(select(JobQueue.name).where(JobQueue.is_paused.is_(True))),
+            ~(postponed & (Job.status == "waiting")),
         )
     )
     stop = asyncio.Event()

@@ -38,7 +38,7 @@ from albumen.jobs.queue import (
     pause_queue,
     resume_queue,
 )
-from albumen.jobs.registry import HandlerKind, JobRegistry, RetryPolicy
+from albumen.jobs.registry import HandlerKind, JobRegistry, RetryLater, RetryPolicy, SkipJob
 from albumen.jobs.schedule import Schedule, ScheduledJob, daily_at
 from albumen.jobs.worker import ConcurrencySource, JobContext, Worker
 
@@ -83,9 +83,11 @@ __all__ = [
     "QueueName",
     "QueueState",
     "QueueStatistics",
+    "RetryLater",
     "RetryPolicy",
     "Schedule",
     "ScheduledJob",
+    "SkipJob",
     "Worker",
     "clear_failed",
     "daily_at",

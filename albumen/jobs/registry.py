@@ -38,6 +38,21 @@ class RetryPolicy:
 DEFAULT_RETRY = RetryPolicy()
 
 
+class RetryLater(Exception):
+    """Raised by a handler whose work cannot run yet (a service it needs is down): the job waits
+    ``delay_seconds`` and runs again, and the attempt is not counted, so waiting never fails it."""
+
+    def __init__(self, reason: str, delay_seconds: float = 60.0) -> None:
+        super().__init__(reason)
+        self.delay_seconds = delay_seconds
+
+
+class SkipJob(Exception):
+    """Raised by a handler whose work cannot be done and would not succeed on a retry until an
+    administrator acts (a model no ML service has): the job ends as completed, not failed, and is
+    not retried; a later "missing" run of its queue picks the work up again."""
+
+
 @dataclass(frozen=True)
 class Handler:
     name: JobName

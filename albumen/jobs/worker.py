@@ -28,7 +28,7 @@ from albumen.db.engine import Database
 from albumen.db.repositories.jobs import ClaimedJob, JobRepository, listen_for_jobs
 from albumen.jobs.metrics import JobMetrics, JobOutcome, JobOutcomeStatus
 from albumen.jobs.names import DEFAULT_CONCURRENCY, JobName, QueueName
-from albumen.jobs.registry import Handler, JobRegistry
+from albumen.jobs.registry import Handler, JobRegistry, RetryLater, SkipJob
 
 logger = logging.getLogger(__name__)
 
@@ -312,6 +312,15 @@ class Worker:
                     status = "completed"
                 except asyncio.CancelledError:
                     raise
+                except SkipJob as skipped:
+                    status = "completed"
+                    logger.debug("job %s %s skipped: %s", job.name, job.id, skipped)
+                except RetryLater as later:
+                    error = describe_error(later)
+                    status = "retrying"
+                    await self._postpone(job, later, error)
+                    self._report(handler, job, status, time.monotonic() - started, error)
+                    return
                 except Exception as exc:
                     error = describe_error(exc)
                     status = "retrying" if job.attempts < handler.retry.max_attempts else "failed"
@@ -341,6 +350,15 @@ class Worker:
             logger.exception(
                 "job %s %s: recording its outcome failed; its lease will expire", job.name, job.id
             )
+
+    async def _postpone(self, job: ClaimedJob, later: RetryLater, error: str) -> None:
+        try:
+            async with self.database.session() as session, session.begin():
+                await JobRepository(session).postpone(
+                    job.id, worker=self.id, delay_seconds=later.delay_seconds, error=error
+                )
+        except Exception:
+            logger.exception("job %s %s: postponing it failed; its lease will expire", job.name, job.id)
 
     def _report(
         self, handler: Handler, job: ClaimedJob, status: JobOutcomeStatus, duration: float, error: str | None

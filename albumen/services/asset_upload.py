@@ -39,6 +39,7 @@ from albumen.dto.assets import (
 )
 from albumen.jobs import JobName, enqueue
 from albumen.media.formats import AssetType, asset_type_of, extension_of
+from albumen.services import shared_links
 from albumen.services.authentication import AuthContext
 from albumen.services.checksums import decode_checksum
 from albumen.services.errors import BadRequestError
@@ -154,6 +155,9 @@ async def store_upload(
     existing = await assets.get_by_checksum(auth.user_id, staged.sha1)
     if existing is not None:
         staged.discard()
+        if auth.shared_link is not None:
+            await shared_links.add_uploaded_asset(db, auth, existing.id)
+            await db.commit()
         return AssetMediaResponseDto(id=str(existing.id), status=AssetMediaStatus.DUPLICATE), False
     try:
         check_quota(auth, staged.size)
@@ -186,6 +190,7 @@ async def store_upload(
         await assets.create_exif(asset_id=staged.asset_id, file_size_in_byte=staged.size)
         await assets.create_job_status(staged.asset_id)
         await _store_metadata(db, staged.asset_id, form.metadata)
+        await shared_links.add_uploaded_asset(db, auth, staged.asset_id)
         await assets.add_usage(auth.user_id, staged.size)
         await enqueue(
             db, JobName.ASSET_EXTRACT_METADATA, {"id": str(staged.asset_id), "source": "upload"},

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from albumen.db.repositories.asset_metadata import AssetMetadataRepository
 from albumen.db.repositories.assets import DELETED, TRASHED, AssetRepository
+from albumen.db.repositories.search import SearchRepository
 from albumen.db.repositories.stacks import StackRepository
 from albumen.db.repositories.tags import TagRepository
 from albumen.db.repositories.timeline import TimelineRepository
@@ -25,11 +26,14 @@ from albumen.dto.assets import (
     parse_timestamp,
     to_asset_dto,
 )
+from albumen.dto.people import to_person_dto
+from albumen.dto.shared_links import SanitizedAssetResponseDto, to_sanitized_asset_dto
 from albumen.dto.tags import to_tag_dto
 from albumen.dto.users import AssetStatsResponseDto
 from albumen.media.formats import AssetType
 from albumen.media.timezones import fixed_zone_name, zone_info
 from albumen.permissions import Permission
+from albumen.services import events
 from albumen.services.access import require_assets
 from albumen.services.authentication import AuthContext
 from albumen.services.errors import BadRequestError, UnauthorizedError
@@ -51,8 +55,20 @@ def require_elevated(auth: AuthContext) -> None:
         raise UnauthorizedError("Elevated permission is required")
 
 
-async def get_asset(db: AsyncSession, auth: AuthContext, asset_id: uuid.UUID) -> AssetResponseDto:
+async def get_asset(
+    db: AsyncSession, auth: AuthContext, asset_id: uuid.UUID
+) -> AssetResponseDto | SanitizedAssetResponseDto:
     await require_assets(db, auth, Permission.ASSET_READ, [asset_id])
+    if auth.shared_link is not None and not auth.shared_link.show_exif:
+        hidden = await AssetRepository(db).get(asset_id)
+        if hidden is None:
+            raise BadRequestError(f"Not found or no {Permission.ASSET_READ.value} access")
+        return to_sanitized_asset_dto(hidden)
+    return await asset_response(db, auth, asset_id)
+
+
+async def asset_response(db: AsyncSession, auth: AuthContext, asset_id: uuid.UUID) -> AssetResponseDto:
+    """One asset as its owner, a partner or an album member sees it (access checked beforehand)."""
     found = await AssetRepository(db).get_with_exif(asset_id)
     if found is None:
         raise BadRequestError(f"Not found or no {Permission.ASSET_READ.value} access")
@@ -64,12 +80,16 @@ async def get_asset(db: AsyncSession, auth: AuthContext, asset_id: uuid.UUID) ->
             id=str(summary.id), primaryAssetId=str(summary.primary_asset_id), assetCount=summary.asset_count
         )
     tags = (await TagRepository(db).tags_of_assets([asset.id])).get(asset.id, [])
+    # Immich's asset viewer lists the people on the photo (each once, as on the people page).
+    faces = (await SearchRepository(db).people_of_assets([asset.id])).get(asset.id, [])
+    people = {person.id: to_person_dto(person).model_dump(mode="json") for person, _ in faces}
     dto = to_asset_dto(
         asset,
         exif=exif,
         owner=owner,
         stack=stack,
         tags=[to_tag_dto(tag).model_dump() for tag in tags],
+        people=list(people.values()),
         with_stack=True,
     )
     # Immich: a favourite is the owner's mark; others (partners, album members) see false.
@@ -125,8 +145,12 @@ async def update_asset(
         await assets.update(previous_motion, visibility=changes.get("visibility", asset.visibility))
     if dto.visibility is AssetVisibility.LOCKED:
         await assets.remove_from_albums([asset_id])
+    updated = await asset_response(db, auth, asset_id)
+    if dto.model_fields_set & {*EXIF_FIELDS, "dateTimeOriginal"}:
+        # Immich announces the asset once its rewritten sidecar has been read back.
+        await events.emit(db, "on_asset_update", [asset.owner_id], updated)
     await db.commit()
-    return await get_asset(db, auth, asset_id)
+    return updated
 
 
 async def update_assets(db: AsyncSession, auth: AuthContext, dto: AssetBulkUpdateDto) -> None:
@@ -163,6 +187,7 @@ async def _link_motion(assets: AssetRepository, auth: AuthContext, video_id: uui
         raise BadRequestError("Live photo video does not belong to the user")
     if motion.visibility == AssetVisibility.TIMELINE:
         await assets.update(video_id, visibility=AssetVisibility.HIDDEN.value)
+        await events.emit(assets.session, "on_asset_hidden", [motion.owner_id], video_id)
 
 
 def _asset_changes(dto: UpdateAssetDto | AssetBulkUpdateDto) -> dict[str, Any]:
@@ -226,6 +251,8 @@ async def delete_assets(
     ids = list(dict.fromkeys(dto.ids))
     await require_assets(db, auth, Permission.ASSET_DELETE, ids)
     await AssetRepository(db).trash(ids, DELETED if dto.force else TRASHED)
+    if not dto.force:
+        await events.emit(db, "on_asset_trash", [auth.user_id], ids)
     await db.commit()
     if dto.force:
         await purge_assets(db, storage, ids)

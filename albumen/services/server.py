@@ -35,6 +35,7 @@ from albumen.dto.users import UserLicense
 from albumen.media.formats import IMAGE_EXTENSIONS, SIDECAR_EXTENSIONS, VIDEO_EXTENSIONS
 from albumen.services import maintenance, system_config, system_metadata
 from albumen.services.errors import BadRequestError, NotFoundError
+from albumen.services.ml_client import MachineLearningClient
 from albumen.version import ALBUMEN_VERSION, IMMICH_API_VERSION, IMMICH_API_VERSION_STRING
 
 VERSION_HISTORY_KEY = "version-history"
@@ -75,11 +76,18 @@ async def features(db: AsyncSession, settings: Settings) -> ServerFeaturesDto:
     config = await system_config.get_config(db, settings)
     ml = config.machineLearning
     smart_search = ml.enabled and ml.clip.enabled
+    # Features that need the ML service read false while no service answers (their jobs wait).
+    client = MachineLearningClient.from_config(ml)
+    reachable = ml.enabled and await client.is_available()
+    # A CLIP model no service has (its jobs are skipped) reads as no smart search until it appears.
+    clip_present = (
+        smart_search and reachable and await client.model_available("clip", "visual", ml.clip.modelName)
+    )
     return ServerFeaturesDto(
-        smartSearch=smart_search,
-        facialRecognition=ml.enabled and ml.facialRecognition.enabled,
+        smartSearch=clip_present,
+        facialRecognition=ml.enabled and ml.facialRecognition.enabled and reachable,
         duplicateDetection=smart_search and ml.duplicateDetection.enabled,
-        ocr=ml.enabled and ml.ocr.enabled,
+        ocr=ml.enabled and ml.ocr.enabled and reachable,
         map=config.map.enabled,
         reverseGeocoding=config.reverseGeocoding.enabled,
         importFaces=config.metadata.faces.import_,

@@ -201,6 +201,22 @@ class JobRepository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def postpone(self, job_id: int, *, worker: str, delay_seconds: float, error: str) -> bool:
+        """Waiting again after ``delay_seconds``, the attempt not counted (``RetryLater``)."""
+        result = await self.session.execute(
+            update(Job)
+            .where(self._owned(job_id, worker))
+            .values(
+                status="waiting",
+                attempts=func.greatest(Job.attempts - 1, 0),
+                run_at=func.now() + func.make_interval(0, 0, 0, 0, 0, 0, delay_seconds),
+                locked_by=None,
+                locked_until=None,
+                error=error,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     async def fail(self, job_id: int, *, worker: str, error: str) -> bool:
         result = await self.session.execute(
             update(Job)

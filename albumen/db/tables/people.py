@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, SmallInteger, String, text
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, SmallInteger, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from albumen.db.tables.base import Base, created_at, update_id, updated_at, uuid_pk
@@ -12,6 +12,7 @@ from albumen.db.tables.vector import Vector
 
 class Person(Base):
     __tablename__ = "person"
+    __table_args__ = (Index("ix_person_owner_hidden", "owner_id", "is_hidden"),)
 
     id: Mapped[uuid.UUID] = uuid_pk()
     owner_id: Mapped[uuid.UUID] = mapped_column(
@@ -33,6 +34,15 @@ class Person(Base):
 
 class AssetFace(Base):
     __tablename__ = "asset_face"
+    __table_args__ = (
+        Index(
+            "ix_asset_face_unassigned",
+            "id",
+            postgresql_where=text(
+                "person_id IS NULL AND source_type = 'machine-learning' AND deleted_at IS NULL"
+            ),
+        ),
+    )
 
     id: Mapped[uuid.UUID] = uuid_pk()
     asset_id: Mapped[uuid.UUID] = mapped_column(
@@ -57,7 +67,10 @@ class AssetFace(Base):
 
 
 class FaceSearch(Base):
-    """Face embeddings; ``dim`` records the model's dimension (128 for SFace, 512 for ArcFace)."""
+    """Face embeddings; ``dim`` records the model's dimension (128 for SFace, 512 for ArcFace).
+
+    Migration 0011 adds one HNSW index per dimension on ``(embedding::vector(<dim>)) WHERE dim = <dim>``.
+    """
 
     __tablename__ = "face_search"
 
