@@ -7,6 +7,11 @@ median milliseconds per image through ``POST /predict`` of a ``python -m albumen
 against the same model classes with the same settings called directly in this process: decode plus
 predict, no HTTP. Requests and direct calls alternate so drift hits both alike. Then the RSS of the
 service process once faces and OCR have run (and before CLIP is loaded).
+
+Smart search (``--smart-search-assets N``, default 100000; 0 skips it; ``--no-predict`` runs only
+this part): an ``albumen serve`` with N seeded assets (bench/timeline.py's rows) each holding a
+random 512-d embedding, then p50/p99 of ``POST /api/search/smart`` with ``queryAssetId`` (no text
+encoding), a first page of Immich's 100, and whether PostgreSQL plans the HNSW index.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -31,6 +37,10 @@ from PIL import Image, ImageOps
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from timeline import Client, Server, seed, sign_in  # noqa: E402
+from timeline import measure as measure_requests  # noqa: E402
 
 from albumen.ml.app import MlService, parse_entries, render  # noqa: E402
 from albumen.ml.image import decode_image  # noqa: E402
@@ -42,6 +52,8 @@ from tests.ml.tiny_models import build_tiny_clip  # noqa: E402
 TESTDATA = REPO.parent / "shared" / "testdata" / "immich-test-assets"
 OVERHEAD_TARGET = 0.15
 RSS_TARGET_MB = 500.0
+SMART_SEARCH_TARGET_MS = 50.0
+CLIP_DIM = 512
 
 
 def preview(relative: str, side: int = 1440) -> bytes:
@@ -133,13 +145,90 @@ def measure(
     return http_ms, direct_ms
 
 
+def embeddings_sql(dim: int) -> str:
+    """A random embedding for every asset. The HNSW index (migration 0012's definition) is dropped
+    and built again after the load: one bulk build is far faster than 100,000 inserts into it."""
+    index = f"ix_smart_search_embedding_{dim}"
+    return f"""
+SET maintenance_work_mem = '1GB';
+DROP INDEX IF EXISTS {index};
+INSERT INTO smart_search (asset_id, dim, embedding)
+SELECT a.id, {dim},
+       (SELECT array_agg(random() - 0.5) FROM generate_series(1, {dim}) WHERE a.id IS NOT NULL)::vector
+FROM asset a;
+CREATE INDEX {index} ON smart_search
+    USING hnsw ((embedding::vector({dim})) vector_cosine_ops) WHERE dim = {dim};
+VACUUM (ANALYZE) smart_search;
+"""
+
+
+def plan_uses_index(server: Server, owner_id: str, query_id: str) -> bool:
+    """Whether the planner takes the HNSW index for the shape of query smart search sends."""
+    plan = server.psql(
+        f"""EXPLAIN SELECT a.id FROM asset a JOIN smart_search s ON s.asset_id = a.id
+        WHERE a.owner_id = '{owner_id}' AND a.visibility IN ('archive', 'timeline')
+          AND a.deleted_at IS NULL AND s.dim = {CLIP_DIM}
+        ORDER BY CAST(s.embedding AS vector({CLIP_DIM})) <=> (SELECT CAST(embedding AS vector({CLIP_DIM}))
+                 FROM smart_search WHERE asset_id = '{query_id}') LIMIT 101"""
+    )
+    return f"ix_smart_search_embedding_{CLIP_DIM}" in plan
+
+
+def smart_search_bench(assets: int, runs: int) -> bool:
+    """Seed, measure, print; True when p99 is within the target."""
+    root = Path(tempfile.mkdtemp(prefix="albumen-bench-", dir="/tmp"))
+    root.chmod(0o755)
+    server = Server(root / "data", free_port())
+    try:
+        server.start()
+        client = Client(server.port)
+        owner_id = sign_in(client)
+        started = time.monotonic()
+        seed(server, owner_id, assets)
+        server.psql(embeddings_sql(CLIP_DIM))
+        print(f"seeded {assets} assets with {CLIP_DIM}-d embeddings in {time.monotonic() - started:.0f} s")
+        query_ids = server.psql(
+            "SELECT id FROM asset WHERE visibility = 'timeline' AND deleted_at IS NULL"
+            f" ORDER BY md5(id::text) LIMIT {runs}"
+        ).split()
+        uses_index = plan_uses_index(server, owner_id, query_ids[0])
+        turn = iter(range(10**9))
+
+        def request() -> tuple[int, bytes]:
+            query_id = query_ids[next(turn) % len(query_ids)]
+            return client.call("POST", "/api/search/smart", {"queryAssetId": query_id})
+
+        result = measure_requests(client, "search/smart", request, runs, min(20, runs), "")
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+    within = result.p99 < SMART_SEARCH_TARGET_MS
+    print(f"smart search, {assets} embeddings, {runs} requests (queryAssetId, pages of 100)")
+    print(
+        f"  p50 {result.p50:.1f} ms, p99 {result.p99:.1f} ms (target < {SMART_SEARCH_TARGET_MS:.0f} ms): "
+        f"{'ok' if within else 'MISS'}; HNSW index planned: {'yes' if uses_index else 'NO'}"
+    )
+    return within
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--smart-search-assets", type=int, default=100_000)
+    parser.add_argument("--smart-search-requests", type=int, default=200)
+    parser.add_argument("--no-predict", action="store_true", help="only the smart search part")
     args = parser.parse_args()
+    if not args.no_predict:
+        predict_bench(args.runs)
+    if args.smart_search_assets and not smart_search_bench(
+        args.smart_search_assets, args.smart_search_requests
+    ):
+        sys.exit(1)
 
+
+def predict_bench(runs: int) -> None:
     with tempfile.TemporaryDirectory(prefix="albumen-ml-bench-") as folder:
         cache = Path(folder)
         build_tiny_clip(cache)
@@ -147,7 +236,7 @@ def main() -> None:
         process = start_service(cache, port)
         service = MlService(MlSettings(cache_folder=cache, model_ttl=0, request_threads=1))
         url = f"http://127.0.0.1:{port}/predict"
-        tasks = [
+        tasks: list[tuple[str, str, dict[str, Any], bytes | None, str | None]] = [
             ("faces", "portrait.jpg 840x700", FACES, preview("metadata/faces/portrait.jpg"), None),
             ("OCR", "craft-beer.jpg 1440x960", OCR, preview("albums/text/craft-beer.jpg"), None),
             (
@@ -164,7 +253,7 @@ def main() -> None:
         try:
             with httpx.Client(timeout=120) as client:
                 for name, what, request, image, text in tasks:
-                    http_ms, direct_ms = measure(client, url, service, request, image, text, args.runs)
+                    http_ms, direct_ms = measure(client, url, service, request, image, text, runs)
                     rows.append((name, what, http_ms, direct_ms))
                     if name == "OCR":
                         rss_mb = psutil.Process(process.pid).memory_info().rss / 2**20
@@ -173,7 +262,7 @@ def main() -> None:
             process.wait(timeout=30)
             service.close()
 
-    print(f"ML service bench, {args.runs} runs per task, median ms per image ({os.cpu_count()} CPUs)")
+    print(f"ML service bench, {runs} runs per task, median ms per image ({os.cpu_count()} CPUs)")
     print("(the fastest run in brackets: on a busy machine it shows the cost without CPU contention)")
     print(f"{'task':<18} {'input':<27} {'HTTP ms':>15} {'direct ms':>15} {'overhead':>9}")
     for name, what, http_ms, direct_ms in rows:

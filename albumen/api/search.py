@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from albumen.api.deps import DbSession, authenticated
+from albumen.api.deps import DbSession, State, authenticated
 from albumen.api.timeline import json_response
 from albumen.dto.assets import AssetResponseDto
 from albumen.dto.search import (
@@ -26,7 +26,7 @@ from albumen.dto.search import (
     StatisticsSearchDto,
 )
 from albumen.permissions import Permission
-from albumen.services import search
+from albumen.services import search, smart_search
 from albumen.services.authentication import AuthContext
 
 router = APIRouter(prefix="/search", tags=["Search"])
@@ -84,8 +84,8 @@ async def search_random(dto: RandomSearchDto, db: DbSession, auth: AssetReader) 
 
 
 @router.post("/smart", response_model=SearchResponseDto)
-async def search_smart(dto: SmartSearchDto, db: DbSession, auth: AssetReader) -> Response:
-    return json_response(await search.search_smart(db, auth, dto))
+async def search_smart(dto: SmartSearchDto, db: DbSession, state: State, auth: AssetReader) -> Response:
+    return json_response(await smart_search.search_smart(db, state.settings, auth, dto))
 
 
 @router.post("/statistics")

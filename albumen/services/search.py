@@ -1,7 +1,7 @@
 """Search by metadata: pages, random picks, counts, suggestions, explore, cities, places, people.
 
 The filters of every search DTO become one :class:`AssetSearch` (:func:`build_search`), which smart
-search will reuse once machine learning is in place.
+search (``albumen.services.smart_search``) reuses.
 """
 
 from __future__ import annotations
@@ -35,14 +35,17 @@ from albumen.dto.search import (
     SearchStatisticsResponseDto,
     SearchSuggestionRequestDto,
     SearchSuggestionType,
-    SmartSearchDto,
     StatisticsSearchDto,
 )
 from albumen.dto.user_preferences import AssetOrder
 from albumen.media import geocoding
 from albumen.services.authentication import AuthContext
 from albumen.services.errors import BadRequestError
-from albumen.services.visibility import partner_ids, search_scope, visibilities_for
+from albumen.services.visibility import (
+    partner_ids,
+    search_scope,
+    shared_link_search_scope,
+)
 
 DEFAULT_SIZE = 250
 #: Immich's explore page: cities with at least this many photos, at most this many cities.
@@ -71,7 +74,10 @@ async def build_search(db: AsyncSession, auth: AuthContext, dto: BaseSearchDto) 
     given = dto.model_fields_set
     trashed_filter = getattr(dto, "trashedAfter", None) or getattr(dto, "trashedBefore", None)
     with_deleted = bool(dto.withDeleted or trashed_filter or dto.isOffline)
-    scope = await search_scope(db, auth, dto.visibility, with_deleted=with_deleted)
+    if auth.shared_link is not None:
+        scope = await shared_link_search_scope(db, auth, dto.albumIds)
+    else:
+        scope = await search_scope(db, auth, dto.visibility, with_deleted=with_deleted)
 
     def nullable(name: str) -> Any:
         return getattr(dto, name) if name in given else UNSET
@@ -228,12 +234,6 @@ async def search_statistics(
 ) -> SearchStatisticsResponseDto:
     search = await build_search(db, auth, dto)
     return SearchStatisticsResponseDto(total=await SearchRepository(db).count(search))
-
-
-async def search_smart(db: AsyncSession, auth: AuthContext, dto: SmartSearchDto) -> bytes:
-    """CLIP search needs the machine-learning service, which Albumen doesn't run yet."""
-    visibilities_for(auth, dto.visibility)
-    raise BadRequestError("Smart search is not enabled")
 
 
 async def suggestions(

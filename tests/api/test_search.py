@@ -209,13 +209,6 @@ async def test_random_statistics_and_large_assets(client: httpx.AsyncClient, dat
     assert small not in [item["id"] for item in largest.json()]
 
 
-async def test_smart_search_needs_machine_learning(client: httpx.AsyncClient) -> None:
-    admin = await sign_up_admin(client)
-    response = await client.post("/api/search/smart", json={"query": "cat"}, headers=admin.headers)
-    assert response.status_code == 400
-    assert response.json() == {"message": "Smart search is not enabled"}
-
-
 async def test_suggestions(client: httpx.AsyncClient, database: Database) -> None:
     admin = await sign_up_admin(client)
     other = await create_user(client, admin, "other@albumen.test")

@@ -1,5 +1,6 @@
 """Tables, named after Immich's entities. Import this package to register every table on ``Base``."""
 
+from albumen.db.tables import sync_indexes as sync_indexes  # registers migration 0008's indexes
 from albumen.db.tables.albums import Album, AlbumAsset, AlbumUser
 from albumen.db.tables.assets import (
     Asset,
@@ -12,6 +13,8 @@ from albumen.db.tables.assets import (
 )
 from albumen.db.tables.audit import AUDITED_TABLES, AuditTable
 from albumen.db.tables.base import Base
+from albumen.db.tables.duplicates import AssetPhash
+from albumen.db.tables.events import ClientEvent
 from albumen.db.tables.jobs import Job, JobQueue, JobScheduleTick
 from albumen.db.tables.moves import MoveHistory
 from albumen.db.tables.operations import IntegrityReport, WorkerHeartbeat
@@ -27,7 +30,7 @@ from albumen.db.tables.sharing import (
 )
 from albumen.db.tables.system import Library, SessionSyncCheckpoint, SystemMetadata
 from albumen.db.tables.tags import Stack, Tag, TagAsset, TagClosure
-from albumen.db.tables.timeline import AssetMonthCount
+from albumen.db.tables.timeline import AssetMapMarker, AssetMonthCount
 from albumen.db.tables.users import ApiKey, Session, User, UserMetadata
 
 __all__ = [
@@ -43,11 +46,14 @@ __all__ = [
     "AssetFace",
     "AssetFile",
     "AssetJobStatus",
+    "AssetMapMarker",
     "AssetMetadata",
     "AssetMonthCount",
     "AssetOcr",
+    "AssetPhash",
     "AuditTable",
     "Base",
+    "ClientEvent",
     "FaceSearch",
     "IntegrityReport",
     "Job",

@@ -53,6 +53,13 @@ class Asset(Base):
             "ix_asset_trashed_owner", "owner_id", "status", postgresql_where=text("deleted_at IS NOT NULL")
         ),
         Index("ix_asset_trashed_deleted_at", "deleted_at", postgresql_where=text("deleted_at IS NOT NULL")),
+        # Migration 0012: an owner's duplicate groups, without touching the assets that are in none.
+        Index(
+            "ix_asset_owner_duplicate_id",
+            "owner_id",
+            "duplicate_id",
+            postgresql_where=text("duplicate_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()

@@ -10,7 +10,12 @@ from albumen.jobs import JobContext, JobName, JobRegistry, RetryPolicy, Schedule
 from albumen.services.backups import backup_schedule, register_backup_jobs
 from albumen.services.integrity import integrity_schedule
 from albumen.services.integrity_checks import integrity_jobs
+from albumen.services.memories import memory_jobs
+from albumen.services.ml_jobs import ml_registry, queue_faces_and_ocr
+from albumen.services.ml_search import queue_after_thumbnails, search_jobs
+from albumen.services.notifications import notification_jobs, notification_schedule
 from albumen.services.pipeline import (
+    chain,
     deletion,
     metadata,
     nightly,
@@ -52,14 +57,25 @@ def _backup_jobs(pipeline: Pipeline) -> JobRegistry:
 
 #: Handlers other features contribute, merged into the app's registry: each factory gets the worker's
 #: Pipeline and returns a JobRegistry (machine learning adds its jobs the same way).
-FEATURE_REGISTRIES: list[Callable[[Pipeline], JobRegistry]] = [_backup_jobs, integrity_jobs]
+FEATURE_REGISTRIES: list[Callable[[Pipeline], JobRegistry]] = [
+    _backup_jobs,
+    integrity_jobs,
+    memory_jobs,
+    notification_jobs,
+    search_jobs,
+    ml_registry,
+]
 
 #: Cron entries other features contribute: each gets a callable returning the current (cached) admin
 #: config and returns its ScheduledJobs (``backup.database.cronExpression``, ``integrityChecks.*``).
 FEATURE_SCHEDULES: list[Callable[[Callable[[], AdminConfig | None]], list[ScheduledJob]]] = [
     backup_schedule,
     integrity_schedule,
+    notification_schedule,
 ]
+
+chain.AFTER_THUMBNAILS_HOOKS.append(queue_after_thumbnails)
+chain.AFTER_THUMBNAILS_HOOKS.append(queue_faces_and_ocr)
 
 
 def _bind(handler: PipelineHandler, pipeline: Pipeline) -> Callable[[JobContext], Awaitable[None]]:
