@@ -48,6 +48,26 @@ describe('web app', { skip: hasChromium() ? false : 'Chromium is not installed (
     );
   }
 
+  /** Wait until every tile on screen shows its real thumbnail (new uploads' come from the worker). */
+  async function tilesLoaded(target) {
+    await target.waitForFunction(
+      () => {
+        const onScreen = [...document.querySelectorAll('[data-asset-id]')].filter((tile) => tile.getBoundingClientRect().top < innerHeight);
+        return onScreen.length > 0 && onScreen.every((tile) => tile.querySelector('img.loaded'));
+      },
+      null,
+      { timeout: 120_000 },
+    );
+  }
+
+  /** Wait until the viewer shows the photo itself (not its placeholder). */
+  async function viewerLoaded(target) {
+    await target.waitForFunction(() => {
+      const image = document.querySelector('[data-testid=viewer-image]');
+      return image?.complete && image.naturalWidth > 0 && !image.classList.contains('hidden');
+    }, null, { timeout: 60_000 });
+  }
+
   /** Scroll the virtual timeline until the tile for `id` is rendered. */
   async function scrollToTile(id) {
     const tile = page.locator(`[data-asset-id="${id}"]`);
@@ -96,6 +116,7 @@ describe('web app', { skip: hasChromium() ? false : 'Chromium is not installed (
     await page.waitForFunction((count) => document.querySelectorAll('[data-asset-id]').length >= Math.min(count, 6), files.length, { timeout: 60_000 });
     // Thumbnails come from the worker pipeline; wait until real images (not placeholders) show.
     await page.waitForFunction(() => document.querySelectorAll('[data-asset-id] img.loaded').length >= 4, null, { timeout: 120_000 });
+    await tilesLoaded(page);
     await shot(page, '05-timeline');
   });
 
@@ -119,7 +140,7 @@ describe('web app', { skip: hasChromium() ? false : 'Chromium is not installed (
     const tile = await scrollToTile(iphone.id);
     await tile.click();
     await page.locator('[data-testid=viewer]').waitFor();
-    await page.waitForFunction(() => document.querySelector('[data-testid=viewer-image]')?.complete);
+    await viewerLoaded(page);
     if ((await page.locator('[data-testid=info-panel]').count()) === 0) await page.keyboard.press('i');
     const camera = page.locator('[data-testid=info-camera]');
     await camera.waitFor();
@@ -169,12 +190,7 @@ describe('web app', { skip: hasChromium() ? false : 'Chromium is not installed (
     await shot(page, '09-album');
   });
 
-  test('share the album by link with a password', async (t) => {
-    const probe = await api('/api/shared-links');
-    if (probe.status === 404) {
-      t.skip('the server has no shared links API yet');
-      return;
-    }
+  test('share the album by link with a password', async () => {
     await page.getByRole('button', { name: 'Share' }).click();
     await page.getByLabel('Password (optional)').fill('open sesame');
     await page.getByRole('button', { name: 'Create link' }).click();
@@ -189,12 +205,30 @@ describe('web app', { skip: hasChromium() ? false : 'Chromium is not installed (
     await guest.goto(shareUrl);
     await guest.getByText('This link is protected').waitFor();
     await shot(guest, '11-share-password');
+    await guest.fill('input[name=password]', 'not the password');
+    await guest.getByRole('button', { name: 'Open' }).click();
+    await guest.getByRole('alert').waitFor();
     await guest.fill('input[name=password]', 'open sesame');
     await guest.getByRole('button', { name: 'Open' }).click();
     await guest.getByTestId('share-title').filter({ hasText: 'Nature walk' }).waitFor();
     await guest.waitForFunction(() => document.querySelectorAll('[data-asset-id]').length === 4);
+    await guest.waitForFunction(() => document.querySelectorAll('[data-asset-id] img.loaded').length === 4, null, { timeout: 60_000 });
     await shot(guest, '12-share-public');
+    await guest.locator('[data-asset-id]').first().click();
+    await viewerLoaded(guest);
+    await shot(guest, '12b-share-viewer');
     await stranger.close();
+
+    // The owner manages the link: it is listed with its password, and can be edited.
+    await page.goto(`${server.url}/sharing/sharedlinks`);
+    const listed = page.getByTestId('shared-links').locator('li', { hasText: 'Nature walk' });
+    await listed.waitFor();
+    assert.match(await listed.innerText(), /Password protected/);
+    await listed.getByRole('button', { name: 'Edit link' }).click();
+    await page.getByLabel('Description').fill('Spring walk by the lake');
+    await shot(page, '12c-shared-link-edit');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Link updated').waitFor();
   });
 
   test('every page renders (screenshots)', async () => {
@@ -223,28 +257,99 @@ describe('web app', { skip: hasChromium() ? false : 'Chromium is not installed (
     }
   });
 
-  test('dark theme and a phone-sized screen', async () => {
+  /** Open `path` and wait until the page has settled (its data loaded, the splash gone). */
+  async function visit(target, path) {
+    await target.goto(`${server.url}${path}`);
+    await target.waitForLoadState('networkidle').catch(() => {});
+    assert.equal(await target.locator('.splash').count(), 0, `${path} finished loading`);
+  }
+
+  test('dark theme', async () => {
     await page.goto(`${server.url}/photos`);
     await page.getByRole('button', { name: 'Use dark theme' }).click();
     await page.waitForFunction(() => document.querySelectorAll('[data-asset-id] img.loaded').length >= 4);
-    await shot(page, '27-timeline-dark');
+    await shot(page, '27-dark-timeline');
+    await page.locator('[data-asset-id]').first().click();
+    await viewerLoaded(page);
+    if ((await page.locator('[data-testid=info-panel]').count()) === 0) await page.keyboard.press('i');
+    await page.locator('[data-testid=info-panel]').waitFor();
+    await shot(page, '27b-dark-viewer-info');
+    await page.keyboard.press('Escape');
+    for (const [name, path] of [
+      ['27c-dark-albums', '/albums'],
+      ['27d-dark-search', '/search?q=flower'],
+      ['27e-dark-sharing', '/sharing'],
+      ['27f-dark-account', '/user-settings'],
+      ['27g-dark-admin-jobs', '/admin/jobs-status'],
+      ['27h-dark-map', '/map'],
+    ]) {
+      await visit(page, path);
+      await shot(page, name);
+    }
     await page.getByRole('button', { name: 'Use light theme' }).click();
+  });
 
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-    const cookies = await context.cookies();
-    await phone.addCookies(cookies);
+  test('a phone-sized screen', async () => {
+    const phoneViewport = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+    const phone = await browser.newContext(phoneViewport);
+    await phone.addCookies(await context.cookies());
     const mobile = await phone.newPage();
     await mobile.goto(`${server.url}/photos`);
     await mobile.waitForFunction(() => document.querySelectorAll('[data-asset-id] img.loaded').length >= 4);
     await shot(mobile, '28-phone-timeline');
     await mobile.locator('[data-asset-id]').first().click();
-    await mobile.locator('[data-testid=viewer-image]').waitFor();
+    await viewerLoaded(mobile);
     await mobile.getByRole('button', { name: 'Info', exact: true }).click();
     await mobile.locator('[data-testid=info-panel]').waitFor();
     await shot(mobile, '29-phone-viewer-info');
-    await mobile.goto(`${server.url}/albums`);
+    await visit(mobile, '/albums');
     await mobile.locator('[data-testid=album-card]').first().waitFor();
     await shot(mobile, '30-phone-albums');
+    await mobile.locator('[data-testid=album-card]').first().click();
+    await mobile.waitForFunction(() => document.querySelectorAll('[data-asset-id]').length === 4);
+    await shot(mobile, '30b-phone-album');
+    for (const [name, path] of [
+      ['30c-phone-search', '/search?q=flower'],
+      ['30d-phone-sharing', '/sharing'],
+      ['30e-phone-account', '/user-settings'],
+      ['30f-phone-admin-users', '/admin/users'],
+      ['30g-phone-admin-settings', '/admin/system-settings'],
+      ['30h-phone-trash', '/trash'],
+      ['30i-phone-map', '/map'],
+    ]) {
+      await visit(mobile, path);
+      await shot(mobile, name);
+    }
     await phone.close();
+
+    // Signed out: the share page and the sign-in page.
+    const visitor = await browser.newContext(phoneViewport);
+    const guest = await visitor.newPage();
+    await guest.goto(shareUrl);
+    await guest.getByText('This link is protected').waitFor();
+    await shot(guest, '31-phone-share-password');
+    await guest.fill('input[name=password]', 'open sesame');
+    await guest.getByRole('button', { name: 'Open' }).click();
+    await guest.waitForFunction(() => document.querySelectorAll('[data-asset-id] img.loaded').length === 4, null, { timeout: 60_000 });
+    await shot(guest, '31b-phone-share-public');
+    await visit(guest, '/auth/login');
+    await guest.locator('input[name=email]').waitFor();
+    await shot(guest, '32-phone-login');
+    await visitor.close();
+  });
+
+  test('sign in again after signing out', async () => {
+    const fresh = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const visitor = await fresh.newPage();
+    await visitor.goto(`${server.url}/photos`);
+    await visitor.waitForURL('**/auth/login**');
+    await visitor.locator('input[name=email]').waitFor();
+    await shot(visitor, '33-login');
+    await visitor.fill('input[name=email]', admin.email);
+    await visitor.fill('input[name=password]', admin.password);
+    await visitor.click('button[type=submit]');
+    await visitor.waitForURL('**/photos');
+    await visitor.locator('[data-asset-id]').first().waitFor();
+    await fresh.close();
   });
 });

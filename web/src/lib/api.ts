@@ -10,11 +10,24 @@ setFetch((input, init) => fetch(input, { ...init, credentials: 'include' }));
 
 export * as sdk from '@immich/sdk';
 
-/** Set while viewing a public share page; every media URL then carries the share key. */
-export const shareContext: { key?: string } = {};
+/**
+ * Set while viewing a public share page (`/share/KEY`, or `/s/SLUG` for a link with a custom
+ * slug); every API call and media URL then carries the link, as Immich's web app does.
+ */
+export const shareContext: { key?: string; slug?: string } = {};
+
+/** The `key`/`slug` parameters of the current share page, to spread into SDK calls. */
+export function shareParams(): { key?: string; slug?: string } {
+  return { key: shareContext.key, slug: shareContext.slug };
+}
+
+export function onSharePage(): boolean {
+  return !!(shareContext.key || shareContext.slug);
+}
 
 function withKey(params: URLSearchParams): string {
   if (shareContext.key) params.set('key', shareContext.key);
+  if (shareContext.slug) params.set('slug', shareContext.slug);
   const text = params.toString();
   return text ? `?${text}` : '';
 }

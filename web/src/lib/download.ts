@@ -1,4 +1,4 @@
-import { originalUrl, sdk, shareContext } from './api';
+import { originalUrl, sdk, shareParams } from './api';
 
 function save(href: string, filename?: string) {
   const link = document.createElement('a');
@@ -15,10 +15,10 @@ export async function downloadAssets(ids: string[]) {
     save(originalUrl(ids[0], true), '');
     return;
   }
-  const key = shareContext.key;
-  const info = await sdk.getDownloadInfo({ key, downloadInfoDto: { assetIds: ids } });
+  const share = shareParams();
+  const info = await sdk.getDownloadInfo({ ...share, downloadInfoDto: { assetIds: ids } });
   for (const [index, archive] of info.archives.entries()) {
-    const blob = await sdk.downloadArchive({ key, downloadArchiveDto: { assetIds: archive.assetIds } });
+    const blob = await sdk.downloadArchive({ ...share, downloadArchiveDto: { assetIds: archive.assetIds } });
     const url = URL.createObjectURL(blob);
     save(url, `albumen-${new Date().toISOString().slice(0, 10)}${info.archives.length > 1 ? `-${index + 1}` : ''}.zip`);
     setTimeout(() => URL.revokeObjectURL(url), 60_000);

@@ -40,6 +40,13 @@ export function formatDate(iso: string | null | undefined): string {
   return new Date(iso).toLocaleDateString(locale, { dateStyle: 'medium' });
 }
 
+/** "Mar 21, 2019 – Nov 22, 2026", or one date when both ends fall on the same day. */
+export function formatDateRange(start: string | null | undefined, end: string | null | undefined): string {
+  const first = formatDate(start);
+  const last = formatDate(end);
+  return first && last && first !== last ? `${first} – ${last}` : first || last;
+}
+
 export function formatBytes(bytes: number | null | undefined): string {
   if (bytes == null) return '';
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

@@ -19,6 +19,7 @@ export type TimelineOptions = {
   withStacked?: boolean;
   withPartners?: boolean;
   key?: string;
+  slug?: string;
 };
 
 export type Tile = {
