@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from enum import StrEnum
 from typing import Annotated
 
@@ -63,7 +64,7 @@ class UserAdminResponseDto(UserResponseDto):
     quotaUsageInBytes: int | None
     status: UserStatus
     license: UserLicense | None
-    clusterGroupId: str | None = None
+    clusterGroupId: str
 
 
 class UserUpdateMeDto(RequestDto):
@@ -159,6 +160,19 @@ def avatar_color(user: User) -> UserAvatarColor:
     return colors[digest[0] % len(colors)]
 
 
+# Immich 3.2 puts every user in a cluster group (``user.clusterGroupId`` is NOT NULL; a new user
+# gets a group of their own). Albumen has no shared face clustering, so each user is alone in a
+# group whose id is derived from the user's id: stable, unique, and a UUID like Immich's.
+CLUSTER_GROUP_NAMESPACE = uuid.UUID("5d0c3f7e-2b8a-4a8e-9f1c-6c1b7a0e4c21")
+
+
+def cluster_group_id(user_id: object) -> str:
+    """The id of the user's own cluster group (Albumen's users never share one). Shaped as a version-4
+    UUID, as Immich's are: generated clients (immichpy) validate the version digit."""
+    derived = uuid.uuid5(CLUSTER_GROUP_NAMESPACE, str(user_id))
+    return str(uuid.UUID(bytes=derived.bytes, version=4))
+
+
 def to_user_dto(user: User) -> UserResponseDto:
     return UserResponseDto(
         id=str(user.id),
@@ -184,4 +198,5 @@ def to_user_admin_dto(user: User, license: UserLicense | None = None) -> UserAdm
         quotaUsageInBytes=user.quota_usage_in_bytes,
         status=UserStatus(user.status),
         license=license,
+        clusterGroupId=cluster_group_id(user.id),
     )

@@ -16,28 +16,8 @@ from albumen.db.repositories.users import UserRepository
 from albumen.db.tables import Asset
 from albumen.services.users_admin import purge_deleted_users
 from albumen.storage import LocalStorage
+from tests.dto_shapes import assert_shape
 from tests.helpers import LoggedIn, create_api_key, create_user, login, sign_up_admin
-
-ADMIN_FIELDS = {
-    "id",
-    "email",
-    "name",
-    "profileImagePath",
-    "avatarColor",
-    "profileChangedAt",
-    "storageLabel",
-    "shouldChangePassword",
-    "isAdmin",
-    "createdAt",
-    "deletedAt",
-    "updatedAt",
-    "oauthId",
-    "quotaSizeInBytes",
-    "quotaUsageInBytes",
-    "status",
-    "license",
-    "clusterGroupId",
-}
 
 
 @pytest.fixture
@@ -60,7 +40,7 @@ async def test_create_user(client: httpx.AsyncClient, admin: LoggedIn) -> None:
 
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == ADMIN_FIELDS
+    assert_shape(body, "UserAdminResponseDto")
     assert body["email"] == "new.person@albumen.test"
     assert body["name"] == "New"
     assert body["isAdmin"] is False
@@ -133,8 +113,22 @@ async def test_search_lists_users_and_deleted_ones_on_request(
 
     assert [entry["id"] for entry in active] == [admin.user_id, user.user_id]
     assert [entry["id"] for entry in everyone] == [admin.user_id, user.user_id, other.user_id]
-    assert all(set(entry) == ADMIN_FIELDS for entry in everyone)
+    assert_shape(everyone, "UserAdminResponseDto[]")
     assert [entry["id"] for entry in just_one] == [user.user_id]
+
+
+async def test_every_user_has_a_cluster_group_of_their_own(
+    client: httpx.AsyncClient, admin: LoggedIn, user: LoggedIn
+) -> None:
+    # Immich 3.2 sends a UUID for every user (never null): each new user starts alone in a group.
+    listed = (await client.get("/api/admin/users", headers=admin.headers)).json()
+    again = (await client.get(f"/api/admin/users/{user.user_id}", headers=admin.headers)).json()
+    me = (await client.get("/api/users/me", headers=user.headers)).json()
+
+    groups = {entry["id"]: entry["clusterGroupId"] for entry in listed}
+    assert all(uuid.UUID(group) for group in groups.values())
+    assert groups[admin.user_id] != groups[user.user_id]
+    assert again["clusterGroupId"] == me["clusterGroupId"] == groups[user.user_id]
 
 
 async def test_get_user(client: httpx.AsyncClient, admin: LoggedIn, user: LoggedIn) -> None:
