@@ -3,7 +3,8 @@
 Every worker process runs a ``Schedule``; for each due tick they race to insert ``(task, tick)`` into
 ``job_schedule_tick`` and only the winner queues the job, in the same transaction. A tick missed while
 every process was down fires late if it is at most ``misfire_grace`` old, else it is skipped (Immich does
-not catch up either).
+not catch up either). Ticks from before a task was first scheduled on this server are never caught up,
+so a fresh install started at 02:01 does not back up its empty database at once.
 """
 
 from __future__ import annotations
@@ -22,10 +23,16 @@ from croniter import croniter
 
 from albumen.db.engine import Database
 from albumen.db.repositories.jobs import JobRepository
+from albumen.db.repositories.system_metadata import SystemMetadataRepository
 from albumen.jobs.names import JobName
 from albumen.jobs.queue import enqueue
 
 logger = logging.getLogger(__name__)
+
+#: ``system_metadata`` document: ISO time any process first ran the schedule (kept forever).
+FIRST_SEEN_KEY = "albumen-schedule-first-seen"
+#: One start time for every task: a task switched on later still fires at its next tick.
+FIRST_SEEN_FIELD = "schedule"
 
 
 def daily_at(start_time: str) -> str:
@@ -84,6 +91,7 @@ class Schedule:
         self.tick_retention = tick_retention
         # Ticks this process already settled (fired or lost the race): spares a query per check.
         self._settled: dict[str, datetime] = {}
+        self._first_seen: dict[str, datetime] = {}
 
     def latest_tick(self, scheduled: ScheduledJob, now: datetime) -> datetime | None:
         expression = scheduled.expression()
@@ -99,9 +107,13 @@ class Schedule:
         """Queue the jobs whose latest tick is due and not yet fired anywhere; returns the tasks fired."""
         now = now or datetime.now(self.timezone)
         fired: list[str] = []
+        # Recorded on the first check even while no tick is due, so the first tick after it fires.
+        first_seen = await self.first_seen(FIRST_SEEN_FIELD, now)
         for scheduled in self.jobs:
             tick = self.latest_tick(scheduled, now)
-            if tick is None or now - tick > self.misfire_grace or self._settled.get(scheduled.task) == tick:
+            if tick is None or self._settled.get(scheduled.task) == tick:
+                continue
+            if tick < first_seen or now - tick > self.misfire_grace:
                 continue
             async with self.database.session() as session, session.begin():
                 won = await JobRepository(session).claim_tick(scheduled.task, tick)
@@ -114,6 +126,17 @@ class Schedule:
                 logger.info("scheduled task %s fired for %s", scheduled.task, tick.isoformat())
                 fired.append(scheduled.task)
         return fired
+
+    async def first_seen(self, task: str, now: datetime) -> datetime:
+        """When any process first checked the schedule (recorded as ``now`` the first time)."""
+        known = self._first_seen.get(task)
+        if known is None:
+            async with self.database.session() as session, session.begin():
+                stored = await SystemMetadataRepository(session).set_default_field(
+                    FIRST_SEEN_KEY, task, now.isoformat()
+                )
+            known = self._first_seen[task] = datetime.fromisoformat(stored)
+        return known
 
     async def run(self, stop_event: asyncio.Event) -> None:
         next_cleanup = datetime.min.replace(tzinfo=self.timezone)

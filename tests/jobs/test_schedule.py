@@ -28,6 +28,9 @@ async def test_two_schedulers_fire_each_tick_once(database: Database, database_u
         first = Schedule(database, [nightly], timezone=UTC)
         second = Schedule(other, [nightly], timezone=UTC)
         just_after_midnight = datetime(2026, 11, 23, 0, 0, 3, tzinfo=UTC)
+        # Both were running the evening before, so the midnight tick is theirs to fire.
+        evening = just_after_midnight - timedelta(hours=1)
+        assert (await first.check(evening), await second.check(evening)) == ([], [])
         fired = await asyncio.gather(first.check(just_after_midnight), second.check(just_after_midnight))
         assert sorted(len(tasks) for tasks in fired) == [0, 1]
         # Later checks for the same tick, from either process, fire nothing.
@@ -40,6 +43,28 @@ async def test_two_schedulers_fire_each_tick_once(database: Database, database_u
         await other.dispose()
     jobs = await jobs_in_db(database)
     assert [(job.name, job.data) for job in jobs] == [("UserSyncUsage", {"source": "nightly"})] * 2
+
+
+async def test_a_fresh_install_does_not_catch_up_ticks_from_before_its_first_start(
+    database: Database, database_url: str
+) -> None:
+    backup = ScheduledJob("backup", daily_at("02:00"), JobName.DATABASE_BACKUP)
+    first_start = datetime(2026, 11, 23, 2, 1, tzinfo=UTC)
+    assert await Schedule(database, [backup], timezone=UTC).check(first_start) == []
+
+    # Another process (or a restart) shares the first start: still nothing to catch up that night,
+    other = Database.connect(database_url, pool_size=2)
+    try:
+        assert await Schedule(other, [backup], timezone=UTC).check(first_start + timedelta(minutes=2)) == []
+    finally:
+        await other.dispose()
+    # but a tick missed later, while the server was down, is caught up within the grace period,
+    restarted = Schedule(database, [backup], timezone=UTC)
+    assert await restarted.check(first_start + timedelta(days=1, minutes=2)) == ["backup"]
+    # and the ticks after that fire as usual.
+    assert await restarted.check(first_start + timedelta(days=2)) == ["backup"]
+    jobs = await jobs_in_db(database)
+    assert [job.name for job in jobs] == ["DatabaseBackup"] * 2
 
 
 async def test_running_schedulers_fire_every_second_tick_exactly_once(

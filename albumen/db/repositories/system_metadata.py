@@ -26,5 +26,16 @@ class SystemMetadataRepository:
         )
         await self.session.execute(statement)
 
+    async def set_default_field(self, key: str, field: str, value: Any) -> Any:
+        """Store ``value`` under ``field`` of the ``key`` document unless the field is already there
+        (atomically, whoever comes first wins); returns the field's stored value."""
+        document = {field: value}
+        statement = insert(SystemMetadata).values(key=key, value=document)
+        upsert = statement.on_conflict_do_update(
+            index_elements=[SystemMetadata.key],
+            set_={"value": statement.excluded.value.op("||")(SystemMetadata.value)},
+        ).returning(SystemMetadata.value[field].astext)
+        return (await self.session.execute(upsert)).scalar_one()
+
     async def delete(self, key: str) -> None:
         await self.session.execute(delete(SystemMetadata).where(SystemMetadata.key == key))
