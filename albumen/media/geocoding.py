@@ -23,8 +23,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from albumen.media.timezones import zone_at
 
 # PostgreSQL earthdistance's earth radius, and Immich's search box half-size.
@@ -72,6 +70,9 @@ def _zone_countries() -> dict[str, str]:
 
 
 def _to_xyz(latitude: Any, longitude: Any) -> Any:
+    # numpy (like scipy) is imported on first lookup: the API process imports this module at start.
+    import numpy as np
+
     lat = np.radians(latitude)
     lon = np.radians(longitude)
     return (
@@ -97,6 +98,7 @@ class ReverseGeocoder:
         data_file = Path(next(iter(spec.submodule_search_locations))) / "geocode.gz"
         with gzip.open(data_file, "rt", encoding="utf-8") as handle:
             rows = json.load(handle)
+        import numpy as np
         from scipy.spatial import cKDTree
 
         self._places = [(row["city"], row.get("state"), row["country_code"]) for row in rows]
@@ -106,6 +108,8 @@ class ReverseGeocoder:
         self._tree = cKDTree(self._points)
 
     def _nearest_index(self, latitude: float, longitude: float) -> int | None:
+        import numpy as np
+
         with self._lock:
             if self._tree is None:
                 self._load()

@@ -6,12 +6,18 @@ import base64
 import hashlib
 import re
 import secrets
+from functools import cache
 
 import bcrypt
 
 #: Immich hashes with bcrypt cost 10; keeping it lets Immich password hashes be imported as they are.
 BCRYPT_ROUNDS = 10
-_DUMMY_HASH = bcrypt.hashpw(b"albumen-timing-equaliser", bcrypt.gensalt(BCRYPT_ROUNDS))
+
+
+@cache
+def _dummy_hash() -> bytes:
+    """Made on first use rather than at import: one bcrypt round costs ~50 ms of every start."""
+    return bcrypt.hashpw(b"albumen-timing-equaliser", bcrypt.gensalt(BCRYPT_ROUNDS))
 
 
 def new_token() -> str:
@@ -34,7 +40,7 @@ def hash_password(password: str) -> str:
 def verify_password(password: str, hashed: str | None) -> bool:
     """Constant-ish time: a missing hash still costs one bcrypt round so timing hides unknown emails."""
     if not hashed:
-        bcrypt.checkpw(password.encode()[:72], _DUMMY_HASH)
+        bcrypt.checkpw(password.encode()[:72], _dummy_hash())
         return False
     try:
         return bcrypt.checkpw(password.encode()[:72], hashed.encode())
