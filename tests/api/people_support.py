@@ -25,6 +25,8 @@ async def new_asset(client: httpx.AsyncClient, user: LoggedIn) -> str:
 
 
 async def add_person(database: Database, user: LoggedIn, name: str = "", **values: object) -> str:
+    """A person as the recognition job leaves them: with a thumbnail (a path; no file behind it)."""
+    values.setdefault("thumbnail_path", f"thumbs/{user.user_id}/people/{uuid.uuid4()}.jpeg")
     async with database.session() as db, db.begin():
         person = Person(owner_id=uuid.UUID(user.user_id), name=name, **values)
         db.add(person)

@@ -2,14 +2,18 @@
 
 ``aioimmich`` is the Home Assistant integration's client; ``immichpy`` is generated from Immich's
 spec. Each runs its main flows: server version and info, the current user, upload, albums, tags,
-metadata search, thumbnails and video playback.
+people, metadata and smart search, thumbnails and video playback. Faces and CLIP come from a real
+``albumen ml`` serving the bundled face models and the tiny CLIP test model.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,14 +24,16 @@ from aioimmich import Immich
 from immichpy import AsyncClient
 from immichpy.client.generated.models.metadata_search_dto import MetadataSearchDto
 
-from tests.conftest import TESTDATA, LiveServer
+from tests.conftest import TESTDATA, LiveServer, free_port
 from tests.helpers import ADMIN_EMAIL, create_api_key, sign_up_admin
+from tests.ml.tiny_models import build_tiny_clip
 
 pytestmark = [pytest.mark.compat, pytest.mark.slow]
 
 PHOTO = TESTDATA / "immich-test-assets" / "metadata" / "gps-position" / "thompson-springs.jpg"
 SECOND_PHOTO = TESTDATA / "immich-test-assets" / "metadata" / "rating" / "mongolels.jpg"
 VIDEO = TESTDATA / "videos" / "h264-aac-gps.mp4"
+PORTRAIT = TESTDATA / "immich-test-assets" / "metadata" / "faces" / "portrait.jpg"
 
 
 @dataclass
@@ -37,13 +43,70 @@ class Server:
     key: str
 
 
+@pytest.fixture(scope="module")
+def ml_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``albumen ml``: bundled face models, and the tiny CLIP model in its cache."""
+    cache = tmp_path_factory.mktemp("ml-cache")
+    build_tiny_clip(cache)
+    port = free_port()
+    env = {**os.environ, "MACHINE_LEARNING_CACHE_FOLDER": str(cache), "IMMICH_LOG_LEVEL": "error"}
+    command = [sys.executable, "-m", "albumen.cli", "ml", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/ping", timeout=1).text == "pong":
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("albumen ml did not start")
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
 @pytest.fixture
-async def server(live_server: LiveServer) -> AsyncIterator[Server]:
+async def server(live_server: LiveServer, ml_url: str) -> AsyncIterator[Server]:
     await asyncio.to_thread(live_server.start)
     async with httpx.AsyncClient(base_url=live_server.url) as http:
         admin = await sign_up_admin(http)
         key = await create_api_key(http, admin, name="python client")
+        config = (await http.get("/api/system-config", headers=admin.headers)).json()
+        learning = config["machineLearning"]
+        learning.update(enabled=True, urls=[ml_url])
+        learning["facialRecognition"].update(enabled=True, minFaces=1)
+        learning["ocr"]["enabled"] = False
+        response = await http.put("/api/system-config", json=config, headers=admin.headers)
+        assert response.status_code == 200, response.text
     yield Server(url=live_server.url, port=live_server.port, key=key)
+
+
+async def wait_for_queues(server: Server, *queues: str, timeout: float = 120) -> None:  # noqa: ASYNC109
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient(base_url=server.url, headers={"x-api-key": server.key}) as http:
+        while True:
+            jobs = (await http.get("/api/jobs")).json()
+            counts = [jobs[name]["jobCounts"] for name in queues]
+            if all(count["active"] + count["waiting"] + count["delayed"] == 0 for count in counts):
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"queues busy: {counts}")
+            await asyncio.sleep(0.25)
+
+
+async def wait_for_people(server: Server, count: int, timeout: float = 120) -> None:  # noqa: ASYNC109
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient(base_url=server.url, headers={"x-api-key": server.key}) as http:
+        # People are listed once their thumbnail exists, as in Immich.
+        while (total := len((await http.get("/api/people")).json()["people"])) < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{total} people, expected {count}")
+            await asyncio.sleep(0.25)
 
 
 async def wait_until_processed(server: Server, asset_ids: list[str], timeout: float = 120) -> None:  # noqa: ASYNC109
@@ -78,8 +141,9 @@ async def test_aioimmich_main_flows(server: Server, aioimmich_client: Immich) ->
     me = await immich.users.async_get_my_user()
     assert me.email == ADMIN_EMAIL
 
-    uploaded = [await immich.assets.async_upload_asset(str(path)) for path in (PHOTO, SECOND_PHOTO, VIDEO)]
-    assert [item.status for item in uploaded] == ["created", "created", "created"]
+    paths = (PHOTO, SECOND_PHOTO, VIDEO, PORTRAIT)
+    uploaded = [await immich.assets.async_upload_asset(str(path)) for path in paths]
+    assert [item.status for item in uploaded] == ["created"] * 4
     again = await immich.assets.async_upload_asset(str(PHOTO))
     assert (again.status, again.asset_id) == ("duplicate", uploaded[0].asset_id)
     ids = [item.asset_id for item in uploaded]
@@ -108,8 +172,26 @@ async def test_aioimmich_main_flows(server: Server, aioimmich_client: Immich) ->
 
     tags = await immich.tags.async_get_all_tags()
     assert isinstance(tags, list)
+
+    await wait_for_people(server, 2)
+    async with httpx.AsyncClient(base_url=server.url, headers={"x-api-key": server.key}) as http:
+        listed = (await http.get("/api/people")).json()["people"]
+        for person, name in zip(listed, ("Alice", "Bob"), strict=True):
+            assert (await http.put(f"/api/people/{person['id']}", json={"name": name})).status_code == 200
     people = await immich.people.async_get_all_people()
-    assert people == []
+    assert sorted(person.name for person in people) == ["Alice", "Bob"]
+    assert [person.name for person in await immich.search.async_search_persons("ali")] == ["Alice"]
+    assert await immich.people.async_get_people_count() == 2
+    person = await immich.people.async_get_person_by_id(people[0].person_id)
+    assert person.person_id == people[0].person_id
+    face = await immich.people.async_get_person_thumbnail(person.person_id)
+    assert face[:2] == b"\xff\xd8"
+    portrait_only = await immich.search.async_get_all_by_person_ids([person.person_id])
+    assert [asset.asset_id for asset in portrait_only] == [ids[3]]
+
+    await wait_for_queues(server, "smartSearch")
+    found = await immich.search.async_smart_search("a photo of a person")
+    assert sorted(asset.asset_id for asset in found) == sorted(ids)
 
 
 async def test_immichpy_upload_helper_and_api(server: Server, tmp_path: Path) -> None:

@@ -89,7 +89,8 @@ class PersonRepository:
             select(Person)
             .join(AssetFace, AssetFace.person_id == Person.id)
             .join(Asset, Asset.id == AssetFace.asset_id)
-            .where(Person.owner_id == owner_id, _visible_face_on_live_asset())
+            # Immich lists a person once their thumbnail exists.
+            .where(Person.owner_id == owner_id, Person.thumbnail_path != "", _visible_face_on_live_asset())
             .group_by(Person.id)
             .having(or_named(face_count, min_faces))
         )
@@ -130,7 +131,8 @@ class PersonRepository:
         )
 
     async def counts(self, owner_id: uuid.UUID) -> PeopleCounts:
-        """People with at least one visible face on a live asset, and how many of them are hidden."""
+        """People with a thumbnail and at least one visible face on a live asset, and how many of them
+        are hidden."""
         has_face = (
             select(AssetFace.id)
             .join(Asset, Asset.id == AssetFace.asset_id)
@@ -138,7 +140,7 @@ class PersonRepository:
             .exists()
         )
         query = select(func.count(Person.id), func.count(Person.id).filter(Person.is_hidden.is_(True))).where(
-            Person.owner_id == owner_id, has_face
+            Person.owner_id == owner_id, Person.thumbnail_path != "", has_face
         )
         total, hidden = (await self.session.execute(query)).one()
         return PeopleCounts(int(total), int(hidden))
