@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     machine_learning_enabled: bool = Field(
         True, validation_alias=AliasChoices("IMMICH_MACHINE_LEARNING_ENABLED", "machine_learning_enabled")
     )
+    # ``albumen serve`` runs ``albumen ml`` on 127.0.0.1 at this port unless an ML URL is given.
+    ml_port: int = Field(3003, validation_alias=AliasChoices("ALBUMEN_ML_PORT", "ml_port"), ge=1, le=65535)
     log_level: str = Field("log", validation_alias=AliasChoices("IMMICH_LOG_LEVEL", "log_level"))
     log_format: str = Field("console", validation_alias=AliasChoices("ALBUMEN_LOG_FORMAT", "log_format"))
     config_file: Path | None = Field(None, validation_alias=AliasChoices("IMMICH_CONFIG_FILE", "config_file"))
@@ -149,6 +151,16 @@ class Settings(BaseSettings):
     @property
     def pgdata(self) -> Path:
         return self.data_dir / "postgres"
+
+    @property
+    def local_machine_learning_url(self) -> str:
+        """Where the ML service that ``albumen serve`` starts answers."""
+        return f"http://127.0.0.1:{self.ml_port}"
+
+    @property
+    def runs_local_machine_learning(self) -> bool:
+        """Whether ``albumen serve`` starts its own ML service: ML on and no remote service named."""
+        return self.machine_learning_enabled and not (self.machine_learning_url or "").strip()
 
     @property
     def uses_embedded_database(self) -> bool:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import uvicorn
 
     from albumen.db.engine import Database
+    from albumen.ml.child import MlChild
 
 #: What ``_serve`` needs, imported while the embedded PostgreSQL starts (see ``start_while_importing``).
 APPLICATION_MODULES = (
@@ -126,6 +127,7 @@ async def _serve(settings: Settings, url: str, sock: socket.socket) -> None:
     )
     logger.info("Albumen listening on http://%s:%d", settings.host, settings.port)
     server = uvicorn.Server(config)
+    ml_child = await _start_ml_child(settings, database)
     stop_workers = asyncio.Event()
     workers = (
         asyncio.create_task(_workers(settings, database, stop_workers, server))
@@ -141,6 +143,36 @@ async def _serve(settings: Settings, url: str, sock: socket.socket) -> None:
             stop_workers.set()
             await workers
             await database.dispose()
+        if ml_child is not None:
+            await ml_child.stop()
+
+
+async def _start_ml_child(settings: Settings, database: Database) -> MlChild | None:
+    """Run ``albumen ml`` beside the server when no remote service is configured (see ``MlChild``).
+
+    The environment decides first (``IMMICH_MACHINE_LEARNING_URL`` set or ML off: no child); then the
+    admin config, so a server whose ``machineLearning.urls`` no longer name the local service, or whose
+    machine learning is switched off, does not keep models in memory for nothing.
+    """
+    if not settings.runs_local_machine_learning:
+        return None
+    from albumen.ml.child import MlChild
+    from albumen.services.system_config import get_config
+
+    local_url = settings.local_machine_learning_url
+    try:
+        async with database.session() as db:
+            ml = (await get_config(db, settings)).machineLearning
+        wanted = ml.enabled and local_url in (url.rstrip("/") for url in ml.urls)
+    except Exception:
+        logger.exception("cannot read the machine-learning config; starting the local service anyway")
+        wanted = True
+    if not wanted:
+        logger.info("machine learning is off or uses other services: not starting %s", local_url)
+        return None
+    child = MlChild(settings.ml_port)
+    child.start()
+    return child
 
 
 async def _workers(

@@ -10,7 +10,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -74,7 +74,9 @@ def database_url(postgres: EmbeddedPostgres) -> Iterator[str]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", db_url=None)
+    # The default ML URL is the local service `albumen serve` runs (ALBUMEN_ML_PORT); nothing listens on
+    # port 9, so no test reaches a service another test (or engineer) happens to run on 3003.
+    return Settings(data_dir=tmp_path / "data", db_url=None, ml_port=9)
 
 
 @pytest.fixture
@@ -108,6 +110,10 @@ class LiveServer:
     port: int
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
+    #: Off by default: a server with machine learning starts ``albumen ml`` as a child, which costs
+    #: memory and CPU that tests not about machine learning should not pay. ``env`` adds variables.
+    machine_learning: bool = False
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -116,7 +122,12 @@ class LiveServer:
     def start(self, timeout: float = 60) -> float:
         """Start and wait until ping answers; returns seconds taken."""
         self.log_path = self.data_dir.parent / f"server-{self.port}.log"
-        env = {**os.environ, "IMMICH_LOG_LEVEL": "log"}
+        env = {
+            **os.environ,
+            "IMMICH_LOG_LEVEL": "log",
+            "IMMICH_MACHINE_LEARNING_ENABLED": str(self.machine_learning).lower(),
+            **self.env,
+        }
         env.pop("DB_URL", None)
         env.pop("DB_HOSTNAME", None)
         started = time.monotonic()

@@ -174,3 +174,20 @@ def test_unknown_log_format_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None
 def test_port_out_of_range_is_rejected() -> None:
     with pytest.raises(ValidationError):
         Settings(port=70000)
+
+
+def test_serve_runs_its_own_ml_service_unless_one_is_named_or_ml_is_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("ALBUMEN_ML_PORT", "IMMICH_MACHINE_LEARNING_URL", "IMMICH_MACHINE_LEARNING_ENABLED"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings()
+    assert settings.local_machine_learning_url == "http://127.0.0.1:3003"
+    assert settings.runs_local_machine_learning
+    monkeypatch.setenv("ALBUMEN_ML_PORT", "3010")
+    assert load_settings().local_machine_learning_url == "http://127.0.0.1:3010"
+    monkeypatch.setenv("IMMICH_MACHINE_LEARNING_URL", "http://gpu-box:3003")
+    assert not load_settings().runs_local_machine_learning
+    monkeypatch.delenv("IMMICH_MACHINE_LEARNING_URL")
+    monkeypatch.setenv("IMMICH_MACHINE_LEARNING_ENABLED", "false")
+    assert not load_settings().runs_local_machine_learning

@@ -10,8 +10,6 @@ from typing import Any
 
 from albumen.config import Settings
 
-DEFAULT_MACHINE_LEARNING_URL = "http://immich-machine-learning:3003"
-
 #: Cron expressions as Immich writes them (``@nestjs/schedule``'s ``CronExpression`` constants).
 EVERY_DAY_AT_MIDNIGHT = "0 0 * * *"
 EVERY_DAY_AT_2AM = "0 02 * * *"
@@ -37,9 +35,13 @@ JOB_CONCURRENCY = {
 
 
 def machine_learning_urls(settings: Settings) -> list[str]:
-    """``IMMICH_MACHINE_LEARNING_URL`` may list several servers, comma-separated, tried in order."""
+    """``IMMICH_MACHINE_LEARNING_URL`` may list several servers, comma-separated, tried in order.
+
+    Unset, the default is the service ``albumen serve`` runs itself (Immich's default points at its
+    ``immich-machine-learning`` container instead).
+    """
     configured = [url.strip() for url in (settings.machine_learning_url or "").split(",") if url.strip()]
-    return configured or [DEFAULT_MACHINE_LEARNING_URL]
+    return configured or [settings.local_machine_learning_url]
 
 
 def build_defaults(settings: Settings) -> dict[str, Any]:

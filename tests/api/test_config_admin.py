@@ -48,7 +48,8 @@ async def test_admin_config_starts_at_immich_defaults(client: httpx.AsyncClient)
     }
     assert config["job"]["thumbnailGeneration"] == {"concurrency": 3}
     assert config["job"]["videoConversion"] == {"concurrency": 1}
-    assert config["machineLearning"]["urls"] == ["http://immich-machine-learning:3003"]
+    # The ML service `albumen serve` runs, on ALBUMEN_ML_PORT (9 in the tests' settings).
+    assert config["machineLearning"]["urls"] == ["http://127.0.0.1:9"]
     assert config["metadata"] == {"faces": {"import": False}}
     assert config["notifications"]["smtp"]["from"] == ""
     assert config["passwordLogin"] == {"enabled": True}

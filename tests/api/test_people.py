@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import httpx
 
 from albumen.db.engine import Database
@@ -144,6 +146,49 @@ async def test_merge_moves_faces_and_removes_the_others(
     assert (await client.get(f"/api/people/{keep}/statistics", headers=admin.headers)).json() == {"assets": 2}
     gone = await client.get(f"/api/people/{merged}", headers=admin.headers)
     assert gone.status_code == 400
+
+
+async def test_merge_people_keeps_the_first_person_and_the_first_name_set(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    admin = await sign_up_admin(client)
+    other = await create_user(client, admin, "other@albumen.test")
+    assets = [await new_asset(client, admin) for _ in range(3)]
+    foreign = await add_person(database, other, "Foreign")
+    keep = await add_person(database, admin)
+    named = await add_person(database, admin, "Ada")
+    later = await add_person(database, admin, "Grace", birth_date=date(1906, 12, 9))
+    for asset_id, person_id in zip(assets, (keep, named, later), strict=True):
+        await add_face(database, asset_id, person_id)
+
+    for ids, message in (
+        ([keep], "At least two people are required for merging"),
+        ([keep, named, keep], "Cannot merge a person into themselves"),
+    ):
+        refused = await client.post("/api/people/merge", json={"ids": ids}, headers=admin.headers)
+        assert (refused.status_code, refused.json()) == (400, {"message": message})
+
+    response = await client.post(
+        "/api/people/merge", json={"ids": [foreign, keep, named, later]}, headers=admin.headers
+    )
+    assert response.status_code == 200, response.text
+    assert_shape(response.json(), "BulkIdResponseDto[]")
+    # Someone else's person is refused; the first one the caller owns is kept and gets no entry.
+    assert response.json() == [
+        {"id": foreign, "success": False, "error": "no_permission"},
+        {"id": named, "success": True},
+        {"id": later, "success": True},
+    ]
+    kept = (await client.get(f"/api/people/{keep}", headers=admin.headers)).json()
+    assert (kept["name"], kept["birthDate"]) == ("Ada", "1906-12-09")
+    assert (await client.get(f"/api/people/{keep}/statistics", headers=admin.headers)).json() == {"assets": 3}
+    for gone in (named, later):
+        assert (await client.get(f"/api/people/{gone}", headers=admin.headers)).status_code == 400
+    assert (await client.get(f"/api/people/{foreign}", headers=other.headers)).json()["name"] == "Foreign"
+
+    # For the other user, their own person is the first they may merge: kept, with nothing merged in.
+    theirs = await client.post("/api/people/merge", json={"ids": [keep, foreign]}, headers=other.headers)
+    assert theirs.json() == [{"id": keep, "success": False, "error": "no_permission"}]
 
 
 async def test_reassign_faces_and_delete_people(client: httpx.AsyncClient, database: Database) -> None:

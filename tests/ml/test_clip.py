@@ -141,7 +141,7 @@ async def test_missing_model_files_name_the_cache_path(tmp_path: Path, missing: 
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://ml") as client:
             response = await clip_text(client, "dog")
-        assert response.status_code == 500
+        assert response.status_code == 404
         detail = response.json()["detail"]
         assert str(target) in detail and CLIP_NAME in detail and "MACHINE_LEARNING_CACHE_FOLDER" in detail
     finally:
@@ -155,6 +155,6 @@ async def test_unknown_clip_model_is_a_clear_error(ml_client: httpx.AsyncClient,
         data=contract.entries(request),
         files={"image": ("blob", preview("albums/nature/silver_fir.jpg"))},
     )
-    assert response.status_code == 500
+    assert response.status_code == 404
     assert str(ml_cache / "clip" / "ViT-L-14__laion2b-s32b-b82k") in response.json()["detail"]
     shutil.rmtree(ml_cache / "clip" / "ViT-L-14__laion2b-s32b-b82k", ignore_errors=True)

@@ -37,6 +37,17 @@ class ModelError(Exception):
         self.status_code = status_code
 
 
+class ModelNotAvailable(ModelError):
+    """The requested model is not in the model cache and cannot be fetched here.
+
+    Answered as 404 so that a server can tell it from a broken service (5xx): that model's work waits
+    for the model, while the service's other models go on serving. Immich's own service answers 500.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, 404)
+
+
 _CLEAN_NAME = str.maketrans(":\\/", "___", ".")
 
 

@@ -11,6 +11,8 @@ import json
 import logging
 import os
 import string
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,14 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from albumen.ml.image import DecodedImage
-from albumen.ml.models.base import InferenceModel, ModelError, ModelTask, ModelType, clean_name
+from albumen.ml.models.base import (
+    InferenceModel,
+    ModelError,
+    ModelNotAvailable,
+    ModelTask,
+    ModelType,
+    clean_name,
+)
 from albumen.ml.models.faces import serialize_embedding
 
 log = logging.getLogger("albumen.ml")
@@ -28,6 +37,10 @@ log = logging.getLogger("albumen.ml")
 _RESAMPLING = {method.name.lower(): method for method in Image.Resampling}
 _PUNCTUATION = str.maketrans("", "", string.punctuation)
 _DOWNLOAD_PATTERNS = ["config.json", "*/model.onnx", "*/model.onnx_data", "*/*.json", "*/*.txt"]
+#: A model that could not be downloaded is tried again after this long, not on every request.
+DOWNLOAD_RETRY_S = 600.0
+_download_attempts: dict[Path, float] = {}
+_download_lock = threading.Lock()
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -71,15 +84,27 @@ class ClipModel(InferenceModel):
             paths = [self.cache_dir / "config.json", *(self.model_dir / name for name in self.required_files)]
             return [path for path in paths if not path.is_file()]
 
-        if missing() and download_from_hub(self.model_name, self.cache_dir) and not missing():
+        if not missing():
+            return
+        if self._may_download() and download_from_hub(self.model_name, self.cache_dir) and not missing():
             return
         if absent := missing():
-            raise ModelError(
+            raise ModelNotAvailable(
                 f"CLIP model '{self.model_name}' is not in the model cache: {absent[0]} is missing. "
                 f"Put Immich's immich-app/{clean_name(self.model_name)} files in {self.cache_dir} "
-                "(MACHINE_LEARNING_CACHE_FOLDER).",
-                500,
+                "(MACHINE_LEARNING_CACHE_FOLDER)."
             )
+
+    def _may_download(self) -> bool:
+        """At most one download try per model per :data:`DOWNLOAD_RETRY_S` (each request asks again)."""
+        with _download_lock:
+            last = _download_attempts.get(self.cache_dir)
+            now = time.monotonic()
+            if last is not None and now - last < DOWNLOAD_RETRY_S:
+                return False
+            _download_attempts[self.cache_dir] = now
+        log.warning("CLIP model %r is not in the model cache (%s)", self.model_name, self.cache_dir)
+        return True
 
     @property
     def model_cfg(self) -> dict[str, Any]:
