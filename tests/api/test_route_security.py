@@ -89,7 +89,8 @@ def test_every_route_is_an_immich_operation(app: FastAPI) -> None:
     extra = [
         f"{method} {path}"
         for method, path, _ in _api_routes(app)
-        if (method, _normalise(path.removeprefix("/api"))) not in known and path.startswith("/api/")
+        if (method, _normalise(path.removeprefix("/api"))) not in known
+        and path.startswith("/api/")
         and not path.startswith(("/api/docs", "/api/openapi"))
     ]
     assert extra == [], "routes Immich 3.2.2 does not have"

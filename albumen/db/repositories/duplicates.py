@@ -52,7 +52,8 @@ class DuplicateRepository(SearchRepository):
         bits: candidates are those equal to one of ``probes[i]`` in band ``i`` (band indexes)."""
         same_band = or_(
             *(
-                getattr(AssetPhash, f"band{index}") == func.any(bindparam(None, list(values), type_=ARRAY(Integer)))
+                getattr(AssetPhash, f"band{index}")
+                == func.any(bindparam(None, list(values), type_=ARRAY(Integer)))
                 for index, values in enumerate(probes)
             )
         )

@@ -136,9 +136,13 @@ class TagRepository:
         """Insert (tag id, asset id) links that don't exist yet; returns the asset id of each new link."""
         if not pairs:
             return []
-        links = func.unnest(
-            uuid_array(tag_id for tag_id, _ in pairs), uuid_array(asset_id for _, asset_id in pairs)
-        ).table_valued("tag_id", "asset_id").render_derived()
+        links = (
+            func.unnest(
+                uuid_array(tag_id for tag_id, _ in pairs), uuid_array(asset_id for _, asset_id in pairs)
+            )
+            .table_valued("tag_id", "asset_id")
+            .render_derived()
+        )
         statement = (
             insert(TagAsset)
             .from_select(["tag_id", "asset_id"], select(links.c.tag_id, links.c.asset_id))

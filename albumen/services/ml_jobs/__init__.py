@@ -55,4 +55,5 @@ async def queue_faces_and_ocr(db: AsyncSession, asset_id: uuid.UUID, asset_type:
     await queue_asset_job(db, JobName.ASSET_DETECT_FACES, asset_id)
     await queue_asset_job(db, JobName.OCR, asset_id)
 
+
 __all__ = ["HANDLERS", "ml_registry", "queue_faces_and_ocr"]
