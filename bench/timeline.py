@@ -268,7 +268,10 @@ def sign_in(client: Client) -> str:
 def seed(server: Server, owner_id: str, count: int) -> float:
     started = time.monotonic()
     server.psql(seed_sql(owner_id, count))
-    server.psql("VACUUM (ANALYZE) asset; VACUUM (ANALYZE) asset_exif; VACUUM (ANALYZE) stack;")
+    server.psql(
+        "VACUUM (ANALYZE) asset; VACUUM (ANALYZE) asset_exif; VACUUM (ANALYZE) stack; "
+        "VACUUM (ANALYZE) asset_map_marker;"
+    )
     return time.monotonic() - started
 
 

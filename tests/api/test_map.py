@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert
 
 from albumen.db.engine import Database
-from tests.api.listing_support import add_to_album, album_with, insert_asset, share_library
+from albumen.db.tables import AssetExif
+from tests.api.listing_support import add_to_album, album_with, insert_asset, share_library, update_asset
 from tests.dto_shapes import assert_shape
 from tests.helpers import LoggedIn, create_user, sign_up_admin
 
@@ -81,6 +85,58 @@ async def test_markers_of_partners_and_shared_albums(client: httpx.AsyncClient, 
     assert await marker_ids(client, admin, withSharedAlbums="true") == {mine, in_shared_album}
     everything = await marker_ids(client, stranger, withPartners="true", withSharedAlbums="true")
     assert everything == {strangers}
+
+
+async def test_markers_follow_changes_to_assets_and_their_exif(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    admin = await sign_up_admin(client)
+    asset_id = await insert_asset(database, admin, exif={})
+    unlocated = await insert_asset(database, admin)
+    assert await markers(client, admin) == []
+
+    # Metadata extraction writes the position later (an upsert, as the pipeline does).
+    async with database.session() as db:
+        values = {"asset_id": uuid.UUID(asset_id), **PARIS, "city": 'Pa"ris\\'}
+        upsert = insert(AssetExif).values(**values)
+        await db.execute(upsert.on_conflict_do_update(index_elements=["asset_id"], set_=values))
+        await db.commit()
+    assert await markers(client, admin) == [{"id": asset_id, "lat": 48.8566, "lon": 2.3522,
+                                             "city": 'Pa"ris\\', "state": "Île-de-France",
+                                             "country": "France"}]  # fmt: skip
+
+    moved = await client.put(
+        f"/api/assets/{asset_id}", json={"latitude": -33.5, "longitude": 151}, headers=admin.headers
+    )
+    assert moved.status_code == 200, moved.text
+    (marker,) = await markers(client, admin)
+    assert (marker["lat"], marker["lon"]) == (-33.5, 151)
+
+    favorite = await client.put(
+        "/api/assets", json={"ids": [asset_id, unlocated], "isFavorite": True}, headers=admin.headers
+    )
+    assert favorite.status_code == 204, favorite.text
+    assert await marker_ids(client, admin, isFavorite="true") == {asset_id}
+    assert await marker_ids(client, admin, isFavorite="false") == set()
+
+    await update_asset(database, asset_id, visibility="archive")
+    assert await marker_ids(client, admin) == set()
+    assert await marker_ids(client, admin, isArchived="true") == {asset_id}
+    await update_asset(database, asset_id, visibility="timeline")
+
+    trashed = await client.request("DELETE", "/api/assets", json={"ids": [asset_id]}, headers=admin.headers)
+    assert trashed.status_code == 204, trashed.text
+    assert await marker_ids(client, admin) == set()
+    restored = await client.post("/api/trash/restore/assets", json={"ids": [asset_id]}, headers=admin.headers)
+    assert restored.status_code == 200, restored.text
+    assert await marker_ids(client, admin) == {asset_id}
+
+    async with database.session() as db:
+        await db.execute(
+            update(AssetExif).where(AssetExif.asset_id == uuid.UUID(asset_id)).values(latitude=None)
+        )
+        await db.commit()
+    assert await marker_ids(client, admin) == set()
 
 
 async def test_no_markers_is_an_empty_list(client: httpx.AsyncClient) -> None:
