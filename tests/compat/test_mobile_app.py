@@ -183,7 +183,19 @@ async def test_the_mobile_app_session(server: LiveServer) -> None:
             assert_shape(ready[0]["asset"], "SyncAssetV2")
             assert_shape(ready[0]["exif"], "SyncAssetExifV1")
             video = await upload(app, LIVE_VIDEO, visibility="hidden")
-            still = await upload(app, LIVE_STILL, livePhotoVideoId=video["id"])
+            ios_metadata = {
+                "cloudId": "E5A1C0DE-0000-4000-8000-00000000CAFE",
+                "createdAt": "2024-05-01T10:00:00.000Z",
+                "adjustmentTime": "2024-05-01T10:00:00.000Z",
+                "latitude": "38.97",
+                "longitude": "-110.39",
+            }
+            still = await upload(
+                app,
+                LIVE_STILL,
+                livePhotoVideoId=video["id"],
+                metadata=orjson.dumps([{"key": "mobile-app", "value": ios_metadata}]).decode(),
+            )
             await events.wait_for("on_upload_success", lambda args: args[0]["id"] == still["id"])
             movie = await upload(app, VIDEO)
             await events.wait_for("on_upload_success", lambda args: args[0]["id"] == movie["id"])
@@ -198,6 +210,10 @@ async def test_the_mobile_app_session(server: LiveServer) -> None:
             assert set(assets) == {photo["id"], video["id"], still["id"], movie["id"]}
             assert assets[video["id"]]["visibility"] == "hidden"
             assert assets[still["id"]]["livePhotoVideoId"] == video["id"]
+            metadata = [line["data"] for line in second if line["type"] == "AssetMetadataV1"]
+            assert [(item["assetId"], item["key"], item["value"]) for item in metadata] == [
+                (still["id"], "mobile-app", ios_metadata)
+            ]
             for line in second[:-1]:
                 if line["type"] in ENTITY_DTO:
                     assert_shape(line["data"], ENTITY_DTO[line["type"]])
