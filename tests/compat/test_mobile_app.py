@@ -18,7 +18,7 @@ import orjson
 import pytest
 import socketio
 
-from tests.api.test_sync import ENTITY_DTO, SERVED_TYPES
+from tests.api.test_sync import ENTITY_DTO, SERVED_TYPES, past_the_fence
 from tests.conftest import TESTDATA, LiveServer
 from tests.dto_shapes import assert_shape
 from tests.helpers import ADMIN_EMAIL, ADMIN_PASSWORD, sign_up_admin
@@ -68,6 +68,7 @@ class Events:
 
 
 async def sync(app: httpx.AsyncClient) -> list[dict[str, Any]]:
+    await past_the_fence()
     response = await app.post("/sync/stream", json={"types": SERVED_TYPES}, headers={"Accept": NDJSON})
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith(NDJSON)

@@ -11,7 +11,7 @@ from albumen.db.engine import Database
 from albumen.dto.sync import SyncRequestType, SyncStreamDto
 from albumen.services import sync
 from albumen.services.authentication import Credential, CredentialKind, authenticate
-from tests.api.test_sync import ack, create_album, execute, seed_assets
+from tests.api.test_sync import ack, create_album, execute, past_the_fence, seed_assets
 from tests.helpers import sign_up_admin
 
 
@@ -22,6 +22,7 @@ async def test_stream_pages_return_every_row_in_update_order(
     asset_ids = await seed_assets(database, admin.user_id, 11)
     dto = SyncStreamDto(types=[SyncRequestType.ASSETS_V2, SyncRequestType.ASSET_EXIFS_V1])
 
+    await past_the_fence()
     async with database.session() as db:
         auth = await authenticate(db, Credential(CredentialKind.SESSION, admin.token))
         chunks = [chunk async for chunk in await sync.open_stream(db, database, auth, dto, page_size=4)]
@@ -63,6 +64,7 @@ async def test_pages_of_rows_sharing_a_key_continue_after_the_tie(
 async def sync_lines(
     database: Database, token: str, dto: SyncStreamDto, *, page_size: int
 ) -> list[dict[str, Any]]:
+    await past_the_fence()
     async with database.session() as db:
         auth = await authenticate(db, Credential(CredentialKind.SESSION, token))
         chunks = [

@@ -29,10 +29,12 @@ TIE = "_tie"
 # become visible only after this stream. The upper bound therefore stops before the start of the
 # oldest writing transaction (and a few milliseconds before now, for one that is just taking its
 # first row lock), so such rows are left for the next sync instead of being skipped for good.
+#: How far behind the clock a stream's upper bound stays, at least.
+FENCE_MILLIS = 10
 NOW_MILLIS = text(
-    """
+    f"""
     SELECT (extract(epoch FROM least(
-      clock_timestamp() - interval '10 milliseconds',
+      clock_timestamp() - interval '{FENCE_MILLIS} milliseconds',
       (SELECT min(xact_start) FROM pg_stat_activity
         WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid())
     )) * 1000)::bigint
