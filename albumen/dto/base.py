@@ -10,6 +10,9 @@ from pydantic import BaseModel, ConfigDict, PlainSerializer, SerializerFunctionW
 
 def iso_timestamp(value: datetime) -> str:
     """``2024-07-14T18:30:00.000Z``: what Immich's ``Date.toISOString()`` sends."""
+    if value.tzinfo is UTC:
+        # What the database driver returns (the session runs in UTC): lists format thousands of these.
+        return value.isoformat(timespec="milliseconds")[:-6] + "Z"
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

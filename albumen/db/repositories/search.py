@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, tuple_
-from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy import ColumnElement, Select, any_, bindparam, func, or_, select, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY, UUID, distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from albumen.db.repositories.asset_filters import (
@@ -21,7 +21,7 @@ from albumen.db.repositories.asset_filters import (
     scope_conditions,
     search_filter_conditions,
 )
-from albumen.db.repositories.raw import fetch_records
+from albumen.db.repositories.raw import fetch_records, fetch_static
 from albumen.db.tables import Asset, AssetExif, AssetFace, Person
 
 IMAGE = "IMAGE"
@@ -106,8 +106,9 @@ class SearchRepository:
         """Each asset record with its EXIF record (or None), fetched in one more query."""
         if not assets:
             return []
-        query = select(*EXIF_COLUMNS).where(AssetExif.asset_id.in_([asset["id"] for asset in assets]))
-        exif = {record["asset_id"]: record for record in await fetch_records(self.session, query)}
+        ids = [asset["id"] for asset in assets]
+        records = await fetch_static(self.session, "exif_of_assets", _exif_of_assets, ids)
+        exif = {record["asset_id"]: record for record in records}
         return [(asset, exif.get(asset["id"])) for asset in assets]
 
     async def count(self, search: AssetSearch) -> int:
@@ -238,6 +239,12 @@ class SearchRepository:
             .order_by(func.regexp_replace(Asset.original_path, r"^.*/", ""), Asset.id)
         )
         return await self._with_exif(await fetch_records(self.session, query))
+
+
+def _exif_of_assets() -> Select[Any]:
+    # One array parameter, not one per asset: the SQL is the same for every page.
+    ids = bindparam("asset_ids", type_=ARRAY(UUID(as_uuid=True)))
+    return select(*EXIF_COLUMNS).where(AssetExif.asset_id == any_(ids))
 
 
 def order_key(ordering: SearchOrdering) -> ColumnElement[Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import cache
 from typing import Any
@@ -14,8 +14,6 @@ import orjson
 from sqlalchemy import (
     ColumnElement,
     Date,
-    Float,
-    Numeric,
     Text,
     and_,
     case,
@@ -26,17 +24,18 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    true,
-    union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.util import ClauseAdapter
+from sqlalchemy.sql.visitors import iterate
 
 from albumen.db.repositories.asset_filters import AssetScope, scope_conditions, with_people, with_tags
 from albumen.db.repositories.raw import fetch_records
-from albumen.db.tables import AlbumAsset, Asset, AssetExif, AssetMonthCount, Partner, Stack
+from albumen.db.tables import AlbumAsset, Asset, AssetExif, AssetMonthCount, AssetTimeline, Partner, Stack
 
 IMAGE = "IMAGE"
+Timeline = AssetTimeline
 #: EXIF orientations that turn the picture sideways (width and height swap on screen).
 SIDEWAYS = ("5", "6", "7", "8", "-90", "90")
 
@@ -116,27 +115,15 @@ class TimelineRepository:
             conditions.append(AssetMonthCount.is_trashed.is_(False))
         if bucket_filter.is_favorite is not None:
             conditions.append(AssetMonthCount.is_favorite.is_(bucket_filter.is_favorite))
-        if bucket_filter.with_stacked:
-            conditions.append(AssetMonthCount.is_stacked.is_(False))
-        counted = select(AssetMonthCount.month.label("month"), AssetMonthCount.count.label("count")).where(
-            *conditions
+        # withStacked: each stack counts as its primary asset.
+        counted = (
+            case((AssetMonthCount.is_stacked, AssetMonthCount.primaries), else_=AssetMonthCount.count)
+            if bucket_filter.with_stacked
+            else AssetMonthCount.count
         )
-        if bucket_filter.with_stacked:
-            # Stacked assets were left out above; each stack comes back as its primary asset.
-            unstacked = replace(bucket_filter, with_stacked=False)
-            month = month_of(Asset.local_date_time)
-            primaries = (
-                select(month, func.count())
-                .select_from(Stack)
-                .join(Asset, and_(Asset.id == Stack.primary_asset_id, Asset.stack_id == Stack.id))
-                .where(Stack.owner_id.in_(scope.owner_ids), *self._filter_conditions(scope, unstacked))
-                .group_by(month)
-            )
-            parts = union_all(counted, primaries).subquery("counted")
-        else:
-            parts = counted.subquery("counted")
-        summed = select(parts.c.month, func.sum(parts.c.count)).group_by(parts.c.month)
-        return {month: int(count) for month, count in (await self.session.execute(summed)).all()}
+        query = select(AssetMonthCount.month, func.sum(counted)).where(*conditions)
+        rows = (await self.session.execute(query.group_by(AssetMonthCount.month))).all()
+        return {month: int(count) for month, count in rows}
 
     async def _counted(self, scope: AssetScope, bucket_filter: BucketFilter) -> dict[date, int]:
         month = month_of(Asset.created_at if bucket_filter.by_created_at else Asset.local_date_time)
@@ -176,25 +163,24 @@ class TimelineRepository:
     ) -> bytes:
         """One month's assets as ``TimeBucketAssetResponseDto`` JSON: one array per field, aligned.
 
-        PostgreSQL formats each value (ISO timestamps, base64, ratios); the bare records are turned
-        into columns with ``zip``, so a busy month costs little Python.
+        Read from ``asset_timeline``, whose rows hold the values already formatted (ISO timestamps,
+        base64, ratios); the same filters as on ``asset`` apply, its columns having the same names.
+        The bare records are turned into columns with ``zip``, so a busy month costs little Python.
         """
-        dated = Asset.created_at if bucket_filter.by_created_at else Asset.local_date_time
-        ordered_by = Asset.created_at if bucket_filter.by_created_at else Asset.file_created_at
-        exif, shared_columns = _bucket_columns()
-        columns = dict(shared_columns)
+        dated = Timeline.created_at if bucket_filter.by_created_at else Timeline.local_date_time
+        ordered_by = Timeline.created_at if bucket_filter.by_created_at else Timeline.file_created_at
+        columns = dict(_bucket_columns())
         if with_coordinates:
-            columns["latitude"] = exif.c.latitude
-            columns["longitude"] = exif.c.longitude
+            columns["latitude"] = Timeline.latitude
+            columns["longitude"] = Timeline.longitude
         if bucket_filter.with_stacked:
-            columns["stack"] = cast(Asset.stack_id, Text)
+            columns["stack"] = cast(Timeline.stack_id, Text)
             columns["stackSize"] = _stack_size()
+        conditions = [_on_timeline(condition) for condition in self._filter_conditions(scope, bucket_filter)]
         query = (
             select(*columns.values())
-            .select_from(Asset)
-            .outerjoin(exif, true())
-            .where(month_range(dated, month), *self._filter_conditions(scope, bucket_filter))
-            .order_by(ordered_by.desc() if descending else ordered_by.asc(), Asset.id)
+            .where(month_range(dated, month), *conditions)
+            .order_by(ordered_by.desc() if descending else ordered_by.asc(), Timeline.id)
         )
         records = await fetch_records(self.session, query)
         bucket: dict[str, list[Any]] = {name: [] for name in columns}
@@ -254,50 +240,44 @@ def _countable(scope: AssetScope, bucket_filter: BucketFilter) -> bool:
     )
 
 
-def _offset_hours() -> ColumnElement[Any]:
-    """How far the wall-clock time is ahead of UTC, in (possibly fractional) hours."""
-    return cast(func.extract("epoch", Asset.local_date_time - Asset.file_created_at) / 3600, Float)
+#: ``asset`` conditions turned into the same conditions on ``asset_timeline`` (same column names).
+_TIMELINE_ADAPTER = ClauseAdapter(
+    AssetTimeline.__table__,
+    include_fn=lambda column: getattr(column, "table", None) is Asset.__table__,
+    adapt_on_names=True,
+)
+
+
+def _on_timeline(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    adapted: ColumnElement[bool] = _TIMELINE_ADAPTER.traverse(condition)
+    # A filter on a column asset_timeline lacks would silently join all of asset: add the column.
+    left = [element for element in iterate(adapted) if getattr(element, "table", None) is Asset.__table__]
+    if left:
+        raise ValueError(f"asset_timeline lacks the filtered column(s) {[str(column) for column in left]}")
+    return adapted
 
 
 @cache
-def _bucket_columns() -> tuple[Any, dict[str, Any]]:
-    """The bucket's columns, built once: (the per-asset EXIF subquery, field name -> expression).
-
-    The EXIF row is fetched per asset (``LIMIT 1`` keeps it a nested loop: a month is a sliver of
-    the library, and a hash join would read every EXIF row).
-    """
-    exif = (
-        select(
-            AssetExif.projection_type,
-            AssetExif.city,
-            AssetExif.country,
-            AssetExif.latitude,
-            AssetExif.longitude,
-            _exif_ratio().label("ratio"),
-        )
-        .where(AssetExif.asset_id == Asset.id)
-        .limit(1)
-        .lateral("exif")
-    )
-    columns: dict[str, Any] = {
-        "id": cast(Asset.id, Text),
-        "ownerId": cast(Asset.owner_id, Text),
-        "ratio": _ratio(exif.c.ratio),
-        "isFavorite": Asset.is_favorite,
-        "visibility": Asset.visibility,
-        "isTrashed": Asset.deleted_at.is_not(None),
-        "isImage": Asset.type == IMAGE,
-        "thumbhash": func.translate(func.encode(Asset.thumbhash, "base64"), "\n", ""),
-        "createdAt": iso_text(Asset.created_at),
-        "fileCreatedAt": iso_text(Asset.file_created_at),
-        "localOffsetHours": _offset_hours(),
-        "duration": Asset.duration_ms,
-        "projectionType": exif.c.projection_type,
-        "livePhotoVideoId": cast(Asset.live_photo_video_id, Text),
-        "city": exif.c.city,
-        "country": exif.c.country,
+def _bucket_columns() -> dict[str, Any]:
+    """The bucket's fields (name -> expression), built once."""
+    return {
+        "id": cast(Timeline.id, Text),
+        "ownerId": cast(Timeline.owner_id, Text),
+        "ratio": Timeline.ratio,
+        "isFavorite": Timeline.is_favorite,
+        "visibility": Timeline.visibility,
+        "isTrashed": Timeline.deleted_at.is_not(None),
+        "isImage": Timeline.type == IMAGE,
+        "thumbhash": Timeline.thumbhash,
+        "createdAt": Timeline.created_at_text,
+        "fileCreatedAt": Timeline.file_created_at_text,
+        "localOffsetHours": Timeline.local_offset_hours,
+        "duration": Timeline.duration_ms,
+        "projectionType": Timeline.projection_type,
+        "livePhotoVideoId": cast(Timeline.live_photo_video_id, Text),
+        "city": Timeline.city,
+        "country": Timeline.country,
     }
-    return exif, columns
 
 
 def _stack_size() -> ColumnElement[Any]:
@@ -305,27 +285,7 @@ def _stack_size() -> ColumnElement[Any]:
     member = aliased(Asset)
     size = (
         select(func.count())
-        .where(member.stack_id == Asset.stack_id, member.deleted_at.is_(None))
+        .where(member.stack_id == Timeline.stack_id, member.deleted_at.is_(None))
         .scalar_subquery()
     )
-    return case((Asset.stack_id.is_(None), null()), else_=size)
-
-
-def _exif_ratio() -> ColumnElement[Any]:
-    """Width over height from EXIF, turned upright (null when EXIF has no size)."""
-    sideways = AssetExif.orientation.in_(SIDEWAYS)
-    width = case((sideways, AssetExif.exif_image_height), else_=AssetExif.exif_image_width)
-    height = case((sideways, AssetExif.exif_image_width), else_=AssetExif.exif_image_height)
-    return case(
-        (and_(width > 0, height > 0), func.round(cast(width, Numeric) / height, 3)),
-        else_=null(),
-    )
-
-
-def _ratio(exif_ratio: Any) -> ColumnElement[Any]:
-    """Width over height as displayed: the asset's (already upright) size, else EXIF's, else 1."""
-    own = case(
-        (and_(Asset.width > 0, Asset.height > 0), func.round(cast(Asset.width, Numeric) / Asset.height, 3)),
-        else_=null(),
-    )
-    return cast(func.coalesce(own, exif_ratio, 1), Float)
+    return case((Timeline.stack_id.is_(None), null()), else_=size)

@@ -30,7 +30,7 @@ from albumen.db.tables.sharing import (
 )
 from albumen.db.tables.system import Library, SessionSyncCheckpoint, SystemMetadata
 from albumen.db.tables.tags import Stack, Tag, TagAsset, TagClosure
-from albumen.db.tables.timeline import AssetMapMarker, AssetMonthCount
+from albumen.db.tables.timeline import AssetMapMarker, AssetMonthCount, AssetTimeline
 from albumen.db.tables.users import ApiKey, Session, User, UserMetadata
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "AssetMonthCount",
     "AssetOcr",
     "AssetPhash",
+    "AssetTimeline",
     "AuditTable",
     "Base",
     "ClientEvent",
