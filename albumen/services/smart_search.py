@@ -37,6 +37,7 @@ async def search_smart(db: AsyncSession, settings: Settings, auth: AuthContext, 
     ml = (await get_config(db, settings)).machineLearning
     if not (ml.enabled and ml.clip.enabled):
         raise BadRequestError("Smart search is not enabled")
+    embedding: list[float] | str
     if dto.query:
         embedding = await _text_embedding(MachineLearningClient.from_config(ml), ml.clip.modelName, dto)
     elif dto.queryAssetId:
