@@ -153,11 +153,17 @@ PRIMARY_KEY = "visibility, is_favorite, is_trashed, type"
 def _recount_primaries(pairs: str) -> str:
     """Recount the stack primaries of the (owner_id, month) pairs ``pairs`` selects, from the tables
     as they are now: deltas can't be had when a stack is deleted (its members lose their stack_id
-    after it is gone). One owner at a time (an advisory lock), so concurrent recounts can't leave a
-    stale count: each statement below reads what the other committed."""
+    after it is gone). The month's count rows are locked first, in key order, so concurrent
+    recounts of a month take turns and each statement below reads what the other committed. (Row
+    locks, not an advisory lock: an asset update already holds its count rows when this runs, and
+    a second kind of lock taken after them would deadlock with a stack change taking it before.)"""
     return f"""
-        PERFORM pg_advisory_xact_lock(hashtext('albumen_asset_month_primaries:' || owner_id::text))
-        FROM (SELECT DISTINCT owner_id FROM ({pairs}) AS p (owner_id, month) ORDER BY owner_id) AS owners;
+        PERFORM 1 FROM asset_month_count c
+        JOIN (SELECT DISTINCT owner_id, month FROM ({pairs}) AS p (owner_id, month)) AS f
+          ON c.owner_id = f.owner_id AND c.month = f.month
+        WHERE c.is_stacked
+        ORDER BY c.owner_id, c.month, c.visibility, c.is_favorite, c.is_trashed, c.type
+        FOR UPDATE OF c;
         WITH affected AS MATERIALIZED (
             SELECT DISTINCT owner_id, month FROM ({pairs}) AS p (owner_id, month)
         ), counted AS MATERIALIZED (
@@ -259,6 +265,23 @@ TRIGGER_EVENTS = (
     ("DELETE", "OLD TABLE AS old_rows"),
 )
 
+# A change to asset_exif rewrites rows that belong to its asset (timeline, map marker); an asset
+# update rewrites the same rows. Taking the asset's row lock first, as an asset update does, keeps
+# one lock order: without it, metadata extraction (exif, then asset) and a concurrent trash or
+# restore (asset, then its timeline row) deadlocked. Named to fire before the other exif triggers.
+LOCK_ASSETS_FUNCTION = """
+CREATE FUNCTION albumen_asset_exif_lock_assets() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM 1 FROM asset WHERE id IN (SELECT asset_id FROM old_rows) ORDER BY id FOR NO KEY UPDATE;
+    ELSE
+        PERFORM 1 FROM asset WHERE id IN (SELECT asset_id FROM new_rows) ORDER BY id FOR NO KEY UPDATE;
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+
 
 def upgrade() -> None:
     op.create_table(
@@ -297,6 +320,12 @@ def upgrade() -> None:
         f"INCLUDE ({COVERED})"
     )
     op.execute("CREATE INDEX ix_asset_timeline_owner_created_at ON asset_timeline (owner_id, created_at)")
+    op.execute(LOCK_ASSETS_FUNCTION)
+    for event, tables in TRIGGER_EVENTS:
+        op.execute(
+            f"CREATE TRIGGER asset_exif_lock_assets_{event.lower()} AFTER {event} ON asset_exif "
+            f"REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION albumen_asset_exif_lock_assets()"
+        )
     op.execute(ASSET_TRIGGER_FUNCTION)
     for event, tables in TRIGGER_EVENTS[:2]:
         op.execute(
@@ -339,4 +368,7 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER asset_timeline_{event} ON asset")
     op.execute("DROP FUNCTION albumen_asset_timeline_asset()")
     op.drop_table("asset_timeline")
+    for event in ("insert", "update", "delete"):
+        op.execute(f"DROP TRIGGER asset_exif_lock_assets_{event} ON asset_exif")
+    op.execute("DROP FUNCTION albumen_asset_exif_lock_assets()")
     op.execute("DROP FUNCTION albumen_timeline_ratio(integer, integer, integer, integer, text)")
