@@ -43,3 +43,29 @@ async def fetch_static(
     assert driver is not None
     records: list[Any] = await driver.fetch(sql, *parameters)
     return records
+
+
+_TEMPLATES: dict[tuple[Any, str], tuple[str, tuple[str, ...], dict[str, Any]]] = {}
+
+
+async def fetch_template(
+    session: AsyncSession, key: Any, build: Callable[[], Select[*tuple[Any, ...]]], values: dict[str, Any]
+) -> list[Any]:
+    """:func:`fetch_records` for a query built and compiled once per ``key`` (its shape): ``build``
+    names its changing values with ``bindparam(name)`` and ``values`` gives them on every call.
+    Building and compiling a large query costs several milliseconds, as much as running it. A
+    ``key`` of None builds and compiles every time (a shape too varied to keep)."""
+    connection = await session.connection()
+    cache_key = (key, connection.dialect.name)
+    template = _TEMPLATES.get(cache_key) if key is not None else None
+    if template is None:
+        compiled = build().compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+        template = (str(compiled), tuple(compiled.positiontup or ()), compiled.params)
+        if key is not None:
+            _TEMPLATES[cache_key] = template
+    sql, names, defaults = template
+    parameters = [values[name] if name in values else defaults[name] for name in names]
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert driver is not None
+    records: list[Any] = await driver.fetch(sql, *parameters)
+    return records

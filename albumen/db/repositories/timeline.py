@@ -5,33 +5,36 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from functools import cache
 from typing import Any
 
-import orjson
 from sqlalchemy import (
     ColumnElement,
     Date,
+    Select,
     Text,
     and_,
+    bindparam,
     case,
     cast,
     exists,
     func,
     literal,
+    literal_column,
     null,
     or_,
     select,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlalchemy.sql.visitors import iterate
 
 from albumen.db.repositories.asset_filters import AssetScope, scope_conditions, with_people, with_tags
-from albumen.db.repositories.raw import fetch_records
+from albumen.db.repositories.raw import fetch_template
 from albumen.db.tables import AlbumAsset, Asset, AssetExif, AssetMonthCount, AssetTimeline, Partner, Stack
 
 IMAGE = "IMAGE"
@@ -60,10 +63,15 @@ def month_of(column: Any) -> ColumnElement[Any]:
 
 
 def month_range(column: Any, month: date) -> ColumnElement[bool]:
-    start = datetime.combine(month.replace(day=1), time(), UTC)
-    end_month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    end = datetime.combine(end_month, time(), UTC)
-    return and_(column >= start, column < end)
+    return and_(column >= month_start(month), column < month_start(next_month(month)))
+
+
+def month_start(month: date) -> datetime:
+    return datetime.combine(month.replace(day=1), time(), UTC)
+
+
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def iso_text(column: Any) -> ColumnElement[str]:
@@ -165,8 +173,37 @@ class TimelineRepository:
 
         Read from ``asset_timeline``, whose rows hold the values already formatted (ISO timestamps,
         base64, ratios); the same filters as on ``asset`` apply, its columns having the same names.
-        The bare records are turned into columns with ``zip``, so a busy month costs little Python.
+        PostgreSQL writes the whole JSON document (every ``json_agg`` has the same order, so the rows
+        are sorted once): a month of thousands of assets makes no Python object per value.
         """
+        values: dict[str, Any] = {
+            "month_start": month_start(month),
+            "month_end": month_start(next_month(month)),
+        }
+        owners = scope.owner_ids or ()
+        values.update((f"owner_{index}", owner) for index, owner in enumerate(owners))
+        if scope.owner_ids is not None:
+            # Placeholders in place of the ids: the conditions built from them take them as they are.
+            placeholders: Any = tuple(bindparam(f"owner_{index}", None) for index in range(len(owners)))
+            scope = replace(scope, owner_ids=placeholders)
+        # The common timelines (own, partners', favourites, archive, trash) come in a few shapes, each
+        # built and compiled once; one with an album, person, tag or map box is built every time.
+        narrowed = (bucket_filter.album_id, bucket_filter.person_id, bucket_filter.tag_id, bucket_filter.bbox)
+        shape: Any = None
+        if narrowed == (None, None, None, None):
+            shape = ("bucket", len(owners), scope.visibilities, scope.trashed, bucket_filter, descending)
+            shape += (with_coordinates,)
+
+        def build() -> Select[Any]:
+            return self._bucket_query(scope, bucket_filter, descending, with_coordinates)
+
+        records = await fetch_template(self.session, shape, build, values)
+        document: str = records[0][0]
+        return document.encode()
+
+    def _bucket_query(
+        self, scope: AssetScope, bucket_filter: BucketFilter, descending: bool, with_coordinates: bool
+    ) -> Select[Any]:
         dated = Timeline.created_at if bucket_filter.by_created_at else Timeline.local_date_time
         ordered_by = Timeline.created_at if bucket_filter.by_created_at else Timeline.file_created_at
         columns = dict(_bucket_columns())
@@ -174,26 +211,15 @@ class TimelineRepository:
             columns["latitude"] = Timeline.latitude
             columns["longitude"] = Timeline.longitude
         if bucket_filter.with_stacked:
-            columns["stack"] = cast(Timeline.stack_id, Text)
-            columns["stackSize"] = _stack_size()
+            columns["stack"] = _stack_pair()
+        order = (ordered_by.desc() if descending else ordered_by.asc(), Timeline.id)
+        fields: list[Any] = []
+        for name, column in columns.items():
+            aggregated = func.json_agg(aggregate_order_by(column, *order))
+            fields += [literal(name), func.coalesce(aggregated, literal_column("'[]'::json"))]
         conditions = [_on_timeline(condition) for condition in self._filter_conditions(scope, bucket_filter)]
-        query = (
-            select(*columns.values())
-            .where(month_range(dated, month), *conditions)
-            .order_by(ordered_by.desc() if descending else ordered_by.asc(), Timeline.id)
-        )
-        records = await fetch_records(self.session, query)
-        bucket: dict[str, list[Any]] = {name: [] for name in columns}
-        if records:
-            bucket = dict(zip(columns, map(list, zip(*records, strict=True)), strict=True))
-        if bucket_filter.with_stacked:
-            # Immich sends [stackId, assetCount] with the count as text, null outside stacks.
-            sizes = bucket.pop("stackSize")
-            bucket["stack"] = [
-                None if stack_id is None else [stack_id, str(size)]
-                for stack_id, size in zip(bucket["stack"], sizes, strict=True)
-            ]
-        return orjson.dumps(bucket)
+        in_month = and_(dated >= bindparam("month_start", None), dated < bindparam("month_end", None))
+        return select(cast(func.json_build_object(*fields), Text)).where(in_month, *conditions)
 
     # -- who shares with whom -------------------------------------------------------------------------
 
@@ -280,12 +306,19 @@ def _bucket_columns() -> dict[str, Any]:
     }
 
 
+def _stack_pair() -> ColumnElement[Any]:
+    """Immich's ``[stackId, assetCount]`` with the count as text; null outside stacks."""
+    return case(
+        (Timeline.stack_id.is_(None), null()),
+        else_=func.json_build_array(cast(Timeline.stack_id, Text), cast(_stack_size(), Text)),
+    )
+
+
 def _stack_size() -> ColumnElement[Any]:
-    """How many live assets share this asset's stack (null outside stacks)."""
+    """How many live assets share this asset's stack."""
     member = aliased(Asset)
-    size = (
+    return (
         select(func.count())
         .where(member.stack_id == Timeline.stack_id, member.deleted_at.is_(None))
         .scalar_subquery()
     )
-    return case((Timeline.stack_id.is_(None), null()), else_=size)
