@@ -185,6 +185,11 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--corpus", type=Path, default=Path(tempfile.gettempdir()) / "albumen-ingest-corpus")
     parser.add_argument("--keep", action="store_true", help="keep the server's data directory")
+    parser.add_argument(
+        "--ml",
+        action="store_true",
+        help="keep machine learning on (faces, OCR); off by default, as Immich was measured",
+    )
     args = parser.parse_args()
 
     files = make_corpus(args.corpus / f"{args.megapixels:g}mp", args.count, args.megapixels)
@@ -192,6 +197,8 @@ def main() -> None:
     port = free_port()
     env = {**os.environ, "IMMICH_LOG_LEVEL": "warn"}
     env.pop("DB_URL", None)
+    if not args.ml:
+        env["IMMICH_MACHINE_LEARNING_ENABLED"] = "false"
     server = subprocess.Popen(
         [sys.executable, "-m", "albumen.cli", "serve", "--data-dir", str(data_dir), "--port", str(port),
          "--host", "127.0.0.1"],
@@ -221,7 +228,8 @@ def main() -> None:
     cpu_per_photo = cpu_seconds / len(files)
     print(
         f"corpus: {len(files)} photos of {args.megapixels:g} MP, "
-        f"{args.concurrency} concurrent uploads, {os.cpu_count()} CPUs"
+        f"{args.concurrency} concurrent uploads, {os.cpu_count()} CPUs, "
+        f"machine learning {'on' if args.ml else 'off'}"
     )
     print(f"{'measure':<44}{'albumen':>12}{'target':>12}{'Immich':>12}")
     rate_row = f"{'photos/minute (upload -> thumbnails done)':<44}{per_minute:>12.0f}{'>= 450':>12}"
