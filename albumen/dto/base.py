@@ -11,8 +11,17 @@ from pydantic import BaseModel, ConfigDict, PlainSerializer, SerializerFunctionW
 def iso_timestamp(value: datetime) -> str:
     """``2024-07-14T18:30:00.000Z``: what Immich's ``Date.toISOString()`` sends."""
     if value.tzinfo is UTC:
-        # What the database driver returns (the session runs in UTC): lists format thousands of these.
-        return value.isoformat(timespec="milliseconds")[:-6] + "Z"
+        # What the database driver returns (the session runs in UTC): lists format thousands of these,
+        # and %-formatting the fields takes half the time of isoformat().
+        return "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ" % (  # noqa: UP031
+            value.year,
+            value.month,
+            value.day,
+            value.hour,
+            value.minute,
+            value.second,
+            value.microsecond // 1000,
+        )
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
