@@ -43,7 +43,13 @@ class AssetMapMarker(Base):
 
     __tablename__ = "asset_map_marker"
     __table_args__ = (
-        Index("ix_asset_map_marker_owner", "owner_id", "visibility", postgresql_where=text("NOT is_trashed")),
+        Index(
+            "ix_asset_map_marker_owner",
+            "owner_id",
+            "visibility",
+            postgresql_include=["is_favorite", "file_created_at", "version"],
+            postgresql_where=text("NOT is_trashed"),
+        ),
     )
 
     asset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("asset.id", ondelete="CASCADE"), primary_key=True)
@@ -53,6 +59,10 @@ class AssetMapMarker(Base):
     is_trashed: Mapped[bool] = mapped_column(Boolean, nullable=False)
     file_created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     marker: Mapped[str] = mapped_column(Text, nullable=False)
+    #: Renewed on every write of the row (migration 0013): see ``MapRepository.markers_json``.
+    version: Mapped[int] = mapped_column(
+        BigInteger, nullable=False, server_default=text("nextval('asset_map_marker_version_seq')")
+    )
 
 
 class AssetTimeline(Base):

@@ -40,6 +40,9 @@ RETURN '{"id":"' || asset_id::text
 """
 
 MARKER_COLUMNS = "asset_id, owner_id, visibility, is_favorite, is_trashed, file_created_at, marker"
+# Every write of a marker row takes a fresh number: (count, sum of versions) over a filter changes
+# whenever a row in it changes, enters or leaves, so the API can keep the last JSON it built.
+NEXT_VERSION = "nextval('asset_map_marker_version_seq')"
 
 
 def _upsert_markers(exif_rows: str, where: str = "") -> str:
@@ -51,7 +54,7 @@ def _upsert_markers(exif_rows: str, where: str = "") -> str:
         JOIN asset a ON a.id = e.asset_id
         WHERE e.latitude IS NOT NULL AND e.longitude IS NOT NULL {where}
         ORDER BY a.id
-        ON CONFLICT (asset_id) DO UPDATE SET marker = EXCLUDED.marker;
+        ON CONFLICT (asset_id) DO UPDATE SET marker = EXCLUDED.marker, version = {NEXT_VERSION};
     """
 
 
@@ -80,12 +83,12 @@ $$
 """
 
 # Updates that move no marker between filters (thumbnails, EXIF dates, …) write nothing.
-ASSET_TRIGGER_FUNCTION = """
+ASSET_TRIGGER_FUNCTION = f"""
 CREATE FUNCTION albumen_asset_map_marker_asset() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE asset_map_marker m
     SET owner_id = n.owner_id, visibility = n.visibility, is_favorite = n.is_favorite,
-        is_trashed = n.deleted_at IS NOT NULL, file_created_at = n.file_created_at
+        is_trashed = n.deleted_at IS NOT NULL, file_created_at = n.file_created_at, version = {NEXT_VERSION}
     FROM new_rows n JOIN old_rows o ON o.id = n.id
     WHERE m.asset_id = n.id
       AND (o.owner_id, o.visibility, o.is_favorite, o.deleted_at IS NOT NULL, o.file_created_at)
@@ -108,6 +111,7 @@ LOCATED_INDEX = """
 
 
 def upgrade() -> None:
+    op.execute("CREATE SEQUENCE asset_map_marker_version_seq")
     op.create_table(
         "asset_map_marker",
         sa.Column("asset_id", sa.UUID(), nullable=False),
@@ -117,6 +121,7 @@ def upgrade() -> None:
         sa.Column("is_trashed", sa.Boolean(), nullable=False),
         sa.Column("file_created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("marker", sa.Text(), nullable=False),
+        sa.Column("version", sa.BigInteger(), server_default=sa.text(NEXT_VERSION), nullable=False),
         sa.ForeignKeyConstraint(
             ["asset_id"], ["asset.id"], name="fk_asset_map_marker_asset_id_asset", ondelete="CASCADE"
         ),
@@ -124,7 +129,7 @@ def upgrade() -> None:
     )
     op.execute(
         "CREATE INDEX ix_asset_map_marker_owner ON asset_map_marker (owner_id, visibility) "
-        "WHERE NOT is_trashed"
+        "INCLUDE (is_favorite, file_created_at, version) WHERE NOT is_trashed"
     )
     op.execute(MARKER_FUNCTION)
     op.execute(_upsert_markers("asset_exif e"))
@@ -160,4 +165,5 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER asset_map_marker_{event} ON asset_exif")
     op.execute("DROP FUNCTION albumen_asset_map_marker_exif()")
     op.drop_table("asset_map_marker")
+    op.execute("DROP SEQUENCE asset_map_marker_version_seq")
     op.execute("DROP FUNCTION albumen_map_marker(uuid, float8, float8, text, text, text)")
