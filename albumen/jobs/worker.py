@@ -105,6 +105,8 @@ class Worker:
         self.shutdown_timeout = shutdown_timeout
         self.metrics = list(metrics)
         self._tasks: dict[int, asyncio.Task[None]] = {}
+        #: Jobs whose outcome is being written (no longer "active" though their task still runs).
+        self._settling: set[int] = set()
         self._wake = asyncio.Event()
         #: set while the LISTEN connection is up (until then new jobs are found by polling)
         self.listening = asyncio.Event()
@@ -212,8 +214,11 @@ class Worker:
                     renewed = await JobRepository(session).renew(
                         ids, worker=self.id, lease_seconds=self.lease_seconds
                     )
-                if renewed < len(ids):
-                    logger.warning("job worker %s: %d job leases were lost", self.id, len(ids) - renewed)
+                # A job whose outcome was being written is no longer active: not a lost lease.
+                lost = [job_id for job_id in set(ids) - renewed if job_id in self._tasks]
+                lost = [job_id for job_id in lost if job_id not in self._settling]
+                if lost:
+                    logger.warning("job worker %s: %d job leases were lost", self.id, len(lost))
             except Exception:
                 logger.exception("job worker %s: renewing leases failed", self.id)
 
@@ -318,6 +323,7 @@ class Worker:
                 except RetryLater as later:
                     error = describe_error(later)
                     status = "retrying"
+                    self._settling.add(job.id)
                     await self._postpone(job, later, error)
                     self._report(handler, job, status, time.monotonic() - started, error)
                     return
@@ -325,10 +331,12 @@ class Worker:
                     error = describe_error(exc)
                     status = "retrying" if job.attempts < handler.retry.max_attempts else "failed"
                     logger.warning("job %s %s attempt %d: %s", job.name, job.id, job.attempts, error)
+            self._settling.add(job.id)
             await self._record(job, handler, status, error)
             self._report(handler, job, status, time.monotonic() - started, error)
         finally:
             self._tasks.pop(job.id, None)
+            self._settling.discard(job.id)
             self._wake.set()
 
     async def _record(

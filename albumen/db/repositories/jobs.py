@@ -168,13 +168,15 @@ class JobRepository:
         )
         return [ClaimedJob(row.id, row.name, row.data, row.attempts, row.error) for row in rows]
 
-    async def renew(self, ids: Sequence[int], *, worker: str, lease_seconds: float) -> int:
+    async def renew(self, ids: Sequence[int], *, worker: str, lease_seconds: float) -> set[int]:
+        """Extend the leases of the jobs this worker still holds; returns their ids."""
         result = await self.session.execute(
             update(Job)
             .where(Job.id.in_(ids), Job.locked_by == worker, Job.status == "active")
             .values(locked_until=func.now() + func.make_interval(0, 0, 0, 0, 0, 0, lease_seconds))
+            .returning(Job.id)
         )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return set(result.scalars())
 
     def _owned(self, job_id: int, worker: str) -> Any:
         return and_(Job.id == job_id, Job.locked_by == worker, Job.status == "active")
