@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from sqlalchemy import Select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.compiler import SQLCompiler
 
 
@@ -36,35 +36,12 @@ async def fetch_records(session: AsyncSession, query: Select[*tuple[Any, ...]]) 
     # This query's values in the cached statement's parameters; lists expanded for IN (...).
     expanded = compiled.construct_expanded_state(compiled.construct_params(extracted_parameters=extracted))
     parameters = [expanded.parameters[name] for name in expanded.positiontup or ()]
-    driver = (await connection.get_raw_connection()).driver_connection
-    assert driver is not None
-    records: list[Any] = await driver.fetch(expanded.statement, *parameters)
-    return records
+    return await _fetch(connection, expanded.statement, parameters)
 
 
 #: Compiled statements by (dialect, shape); the oldest goes when full.
 _BY_SHAPE: dict[tuple[str, Any], SQLCompiler] = {}
 MAX_SHAPES = 500
-
-
-_COMPILED: dict[tuple[str, str], str] = {}
-
-
-async def fetch_static(
-    session: AsyncSession, name: str, build: Callable[[], Select[*tuple[Any, ...]]], *parameters: Any
-) -> list[Any]:
-    """:func:`fetch_records` for a query whose SQL never changes, only its parameters (``$1``, ``$2``…
-    in order): ``build`` runs and compiles once, not on every call (compiling costs about a
-    millisecond, as much as a small query)."""
-    connection = await session.connection()
-    key = (name, connection.dialect.name)
-    sql = _COMPILED.get(key)
-    if sql is None:
-        sql = _COMPILED[key] = str(build().compile(dialect=connection.dialect))
-    driver = (await connection.get_raw_connection()).driver_connection
-    assert driver is not None
-    records: list[Any] = await driver.fetch(sql, *parameters)
-    return records
 
 
 _TEMPLATES: dict[tuple[Any, str], tuple[str, tuple[str, ...], dict[str, Any]]] = {}
@@ -87,6 +64,10 @@ async def fetch_template(
             _TEMPLATES[cache_key] = template
     sql, names, defaults = template
     parameters = [values[name] if name in values else defaults[name] for name in names]
+    return await _fetch(connection, sql, parameters)
+
+
+async def _fetch(connection: AsyncConnection, sql: str, parameters: list[Any]) -> list[Any]:
     driver = (await connection.get_raw_connection()).driver_connection
     assert driver is not None
     records: list[Any] = await driver.fetch(sql, *parameters)

@@ -21,7 +21,7 @@ from albumen.db.repositories.asset_filters import (
     scope_conditions,
     search_filter_conditions,
 )
-from albumen.db.repositories.raw import fetch_records, fetch_static
+from albumen.db.repositories.raw import fetch_records
 from albumen.db.tables import Asset, AssetExif, AssetFace, Person
 
 IMAGE = "IMAGE"
@@ -106,8 +106,7 @@ class SearchRepository:
         """Each asset record with its EXIF record (or None), fetched in one more query."""
         if not assets:
             return []
-        ids = [asset["id"] for asset in assets]
-        records = await fetch_static(self.session, "exif_of_assets", _exif_of_assets, ids)
+        records = await fetch_records(self.session, _exif_of_assets([asset["id"] for asset in assets]))
         exif = {record["asset_id"]: record for record in records}
         return [(asset, exif.get(asset["id"])) for asset in assets]
 
@@ -241,9 +240,9 @@ class SearchRepository:
         return await self._with_exif(await fetch_records(self.session, query))
 
 
-def _exif_of_assets() -> Select[Any]:
-    # One array parameter, not one per asset: the SQL is the same for every page.
-    ids = bindparam("asset_ids", type_=ARRAY(UUID(as_uuid=True)))
+def _exif_of_assets(asset_ids: list[uuid.UUID]) -> Select[Any]:
+    # One array parameter, not one per asset: pages of any length share one compiled statement.
+    ids = bindparam("asset_ids", asset_ids, type_=ARRAY(UUID(as_uuid=True)))
     return select(*EXIF_COLUMNS).where(AssetExif.asset_id == any_(ids))
 
 
