@@ -39,8 +39,6 @@ from albumen.db.tables import AlbumAsset, Asset, AssetExif, AssetMonthCount, Ass
 
 IMAGE = "IMAGE"
 Timeline = AssetTimeline
-#: EXIF orientations that turn the picture sideways (width and height swap on screen).
-SIDEWAYS = ("5", "6", "7", "8", "-90", "90")
 
 
 @dataclass(frozen=True)
@@ -62,21 +60,12 @@ def month_of(column: Any) -> ColumnElement[Any]:
     return cast(func.date_trunc("month", func.timezone("UTC", column)), Date)
 
 
-def month_range(column: Any, month: date) -> ColumnElement[bool]:
-    return and_(column >= month_start(month), column < month_start(next_month(month)))
-
-
 def month_start(month: date) -> datetime:
     return datetime.combine(month.replace(day=1), time(), UTC)
 
 
 def next_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
-def iso_text(column: Any) -> ColumnElement[str]:
-    """``2024-07-14T18:30:00.000Z``, as JavaScript's ``toISOString``."""
-    return func.to_char(func.timezone("UTC", column), literal('YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
 
 
 def stack_primary_or_unstacked() -> ColumnElement[bool]:
