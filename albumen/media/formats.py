@@ -44,6 +44,9 @@ VIDEO_MIME_TYPES = {
     ".ts": "video/mp2t", ".vob": "video/mpeg", ".webm": "video/webm", ".wmv": "video/x-ms-wmv",
 }  # fmt: skip
 SIDECAR_MIME_TYPES = {".xmp": "application/xml"}
+#: MIME type by extension, as :func:`mime_type_of` answers (an image's first, then a video's).
+MIME_TYPES = {**SIDECAR_MIME_TYPES, **VIDEO_MIME_TYPES, **IMAGE_MIME_TYPES}
+UNKNOWN_MIME_TYPE = "application/octet-stream"
 
 RAW_IMAGE_EXTENSIONS = tuple(RAW_IMAGE_MIME_TYPES)
 IMAGE_EXTENSIONS = tuple(IMAGE_MIME_TYPES)
@@ -66,12 +69,7 @@ def asset_type_of(filename: str) -> AssetType | None:
 
 
 def mime_type_of(filename: str) -> str:
-    extension = extension_of(filename)
-    return (
-        IMAGE_MIME_TYPES.get(extension)
-        or VIDEO_MIME_TYPES.get(extension)
-        or SIDECAR_MIME_TYPES.get(extension, "application/octet-stream")
-    )
+    return MIME_TYPES.get(extension_of(filename), UNKNOWN_MIME_TYPE)
 
 
 def is_raw(filename: str) -> bool:

@@ -26,9 +26,9 @@ from albumen.dto.duplicates import DuplicateResolveDto, DuplicateResolveGroupDto
 from albumen.permissions import Permission
 from albumen.services import events
 from albumen.services.access import allowed_albums, allowed_assets
+from albumen.services.asset_items import item_dicts
 from albumen.services.authentication import AuthContext
 from albumen.services.errors import BadRequestError
-from albumen.services.search import asset_items
 from albumen.services.system_config import get_config
 from albumen.services.trash import purge_assets
 from albumen.storage.base import Storage
@@ -50,10 +50,11 @@ async def list_duplicates(db: AsyncSession, auth: AuthContext) -> bytes:
     await duplicates.dissolve_singletons(auth.user_id)
     await db.commit()
     rows = await duplicates.grouped_assets(owner_id=auth.user_id)
-    items = await asset_items(db, auth, rows, with_exif=True)
+    items = await item_dicts(db, auth, [asset["id"] for asset, _ in rows], with_exif=True)
     groups: dict[str, list[dict[str, Any]]] = {}
-    for (asset, _), item in zip(rows, items, strict=True):
-        groups.setdefault(str(asset["duplicate_id"]), []).append(item)
+    for asset, _ in rows:
+        if asset["id"] in items:
+            groups.setdefault(str(asset["duplicate_id"]), []).append(items[asset["id"]])
     return orjson.dumps(
         [
             {"duplicateId": group_id, "assets": assets, "suggestedKeepAssetIds": suggest_keep(assets)}

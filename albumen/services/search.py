@@ -15,8 +15,8 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from albumen.db.repositories.asset_filters import UNSET, AssetCriteria
+from albumen.db.repositories.asset_items import ItemVersion
 from albumen.db.repositories.search import (
-    AssetRow,
     AssetSearch,
     SearchOrdering,
     SearchRepository,
@@ -24,7 +24,6 @@ from albumen.db.repositories.search import (
     parse_cursor_value,
 )
 from albumen.db.tables import Person
-from albumen.dto.asset_items import asset_item
 from albumen.dto.search import (
     BaseSearchDto,
     LargeAssetSearchDto,
@@ -39,6 +38,7 @@ from albumen.dto.search import (
 )
 from albumen.dto.user_preferences import AssetOrder
 from albumen.media import geocoding
+from albumen.services.asset_items import asset_items, item_texts
 from albumen.services.authentication import AuthContext
 from albumen.services.errors import BadRequestError
 from albumen.services.visibility import (
@@ -136,21 +136,6 @@ def _decode_filter_checksums(search_filter: dict[str, Any]) -> None:
                     checksum[operator] = decode_checksum(value)
 
 
-async def asset_items(
-    db: AsyncSession, auth: AuthContext, rows: list[AssetRow], *, with_exif: bool, with_people: bool = False
-) -> list[dict[str, Any]]:
-    """The rows as ``AssetResponseDto`` JSON objects (lists are long: no model per asset)."""
-    people = (
-        await SearchRepository(db).people_of_assets([row[0]["id"] for row in rows]) if with_people else {}
-    )
-    items = []
-    for asset, exif in rows:
-        found = people.get(asset["id"])
-        named = [person_dto(person).model_dump(mode="json") for person, _ in found] if found else None
-        items.append(asset_item(asset, exif, with_exif=with_exif, viewer_id=auth.user_id, people=named))
-    return items
-
-
 def person_dto(person: Person) -> PersonResponseDto:
     return PersonResponseDto(
         id=str(person.id),
@@ -164,7 +149,7 @@ def person_dto(person: Person) -> PersonResponseDto:
     )
 
 
-def search_response(items: list[dict[str, Any]], next_page: str | None, next_cursor: str | None) -> bytes:
+def search_response(items: list[orjson.Fragment], next_page: str | None, next_cursor: str | None) -> bytes:
     """``SearchResponseDto`` as JSON (Immich reports the page's size as both total and count)."""
     page = {"total": len(items), "count": len(items), "items": items, "facets": []}
     return orjson.dumps(
@@ -200,13 +185,20 @@ async def search_metadata(db: AsyncSession, auth: AuthContext, dto: MetadataSear
     size = dto.size or DEFAULT_SIZE
     page = dto.page or 1
     after = _decode_cursor(ordering, dto.cursor) if dto.cursor else None
-    rows, keys = await SearchRepository(db).page(
+    found = await SearchRepository(db).page(
         search, ordering, size=size, offset=0 if after else (page - 1) * size, after=after
     )
-    has_next = len(rows) > size
-    rows = rows[:size]
-    items = await asset_items(db, auth, rows, with_exif=bool(dto.withExif), with_people=bool(dto.withPeople))
-    next_cursor = _encode_cursor(keys[size - 1], rows[-1][0]["id"]) if has_next else None
+    has_next = len(found) > size
+    found = found[:size]
+    ids = [record["id"] for record in found]
+    versions = {
+        record["id"]: ItemVersion(record["owner_id"], record["update_id"], record["exif_update_id"])
+        for record in found
+    }
+    items = await asset_items(
+        db, auth, ids, with_exif=bool(dto.withExif), with_people=bool(dto.withPeople), versions=versions
+    )
+    next_cursor = _encode_cursor(found[-1]["sort_key"], found[-1]["id"]) if has_next else None
     next_page = str(page + 1) if has_next and after is None else None
     return search_response(items, next_page, next_cursor)
 
@@ -214,18 +206,18 @@ async def search_metadata(db: AsyncSession, auth: AuthContext, dto: MetadataSear
 async def search_random(db: AsyncSession, auth: AuthContext, dto: RandomSearchDto) -> bytes:
     """``AssetResponseDto[]`` as JSON."""
     search = await build_search(db, auth, dto)
-    rows = await SearchRepository(db).random(search, dto.size or DEFAULT_SIZE)
+    ids = await SearchRepository(db).random(search, dto.size or DEFAULT_SIZE)
     return orjson.dumps(
-        await asset_items(db, auth, rows, with_exif=bool(dto.withExif), with_people=bool(dto.withPeople))
+        await asset_items(db, auth, ids, with_exif=bool(dto.withExif), with_people=bool(dto.withPeople))
     )
 
 
 async def search_large_assets(db: AsyncSession, auth: AuthContext, dto: LargeAssetSearchDto) -> bytes:
     """``AssetResponseDto[]`` as JSON, largest files first."""
     search = await build_search(db, auth, dto)
-    rows = await SearchRepository(db).largest(search, dto.size or DEFAULT_SIZE, dto.minFileSize or 0)
+    ids = await SearchRepository(db).largest(search, dto.size or DEFAULT_SIZE, dto.minFileSize or 0)
     return orjson.dumps(
-        await asset_items(db, auth, rows, with_exif=bool(dto.withExif), with_people=bool(dto.withPeople))
+        await asset_items(db, auth, ids, with_exif=bool(dto.withExif), with_people=bool(dto.withPeople))
     )
 
 
@@ -254,19 +246,23 @@ async def suggestions(
 
 async def explore(db: AsyncSession, auth: AuthContext) -> bytes:
     """``SearchExploreResponseDto[]`` as JSON: a photo of each city the caller photographed most."""
-    rows = await SearchRepository(db).one_per_city(
+    found = await SearchRepository(db).one_per_city(
         [auth.user_id], min_assets=EXPLORE_MIN_ASSETS, limit=EXPLORE_MAX_CITIES
     )
-    items = await asset_items(db, auth, rows, with_exif=True)
-    cities = [{"value": item["exifInfo"]["city"], "data": item} for item in items]
+    items = await item_texts(db, auth, [record["id"] for record in found], with_exif=True)
+    cities = [
+        {"value": record["city"], "data": orjson.Fragment(items[record["id"]])}
+        for record in found
+        if record["id"] in items
+    ]
     return orjson.dumps([{"fieldName": "exifInfo.city", "items": cities}])
 
 
 async def assets_by_city(db: AsyncSession, auth: AuthContext) -> bytes:
     """``AssetResponseDto[]`` as JSON: one photo of each city, the caller's and timeline partners'."""
     owners = [auth.user_id, *await partner_ids(db, auth.user_id)]
-    rows = await SearchRepository(db).one_per_city(owners)
-    return orjson.dumps(await asset_items(db, auth, rows, with_exif=True))
+    found = await SearchRepository(db).one_per_city(owners)
+    return orjson.dumps(await asset_items(db, auth, [record["id"] for record in found], with_exif=True))
 
 
 async def search_people(

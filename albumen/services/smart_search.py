@@ -16,10 +16,11 @@ from albumen.db.repositories.smart_search import SmartSearchRepository
 from albumen.dto.search import SmartSearchDto
 from albumen.permissions import Permission
 from albumen.services.access import require_assets
+from albumen.services.asset_items import asset_items
 from albumen.services.authentication import AuthContext
 from albumen.services.errors import BadRequestError, ServiceUnavailableError
 from albumen.services.ml_client import MachineLearningClient, MachineLearningError, MachineLearningUnavailable
-from albumen.services.search import asset_items, build_search, search_response
+from albumen.services.search import build_search, search_response
 from albumen.services.system_config import get_config
 from albumen.services.visibility import visibilities_for
 
@@ -51,10 +52,10 @@ async def search_smart(db: AsyncSession, settings: Settings, auth: AuthContext, 
     search = await build_search(db, auth, dto)
     size = dto.size or DEFAULT_SIZE
     page = dto.page or 1
-    rows = await SmartSearchRepository(db).nearest(search, embedding, size=size, offset=(page - 1) * size)
-    has_next = len(rows) > size
-    rows = rows[:size]
-    items = await asset_items(db, auth, rows, with_exif=bool(dto.withExif), with_people=bool(dto.withPeople))
+    ids = await SmartSearchRepository(db).nearest(search, embedding, size=size, offset=(page - 1) * size)
+    has_next = len(ids) > size
+    ids = ids[:size]
+    items = await asset_items(db, auth, ids, with_exif=bool(dto.withExif), with_people=bool(dto.withPeople))
     return search_response(items, str(page + 1) if has_next else None, None)
 
 

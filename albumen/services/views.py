@@ -11,8 +11,8 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from albumen.db.repositories.search import SearchRepository
+from albumen.services.asset_items import asset_items
 from albumen.services.authentication import AuthContext
-from albumen.services.search import asset_items
 
 
 async def unique_paths(db: AsyncSession, auth: AuthContext) -> list[str]:
@@ -21,5 +21,5 @@ async def unique_paths(db: AsyncSession, auth: AuthContext) -> list[str]:
 
 async def assets_in_folder(db: AsyncSession, auth: AuthContext, path: str) -> bytes:
     """``AssetResponseDto[]`` (with EXIF) as JSON, by file name."""
-    rows = await SearchRepository(db).in_folder(auth.user_id, path.rstrip("/"))
-    return orjson.dumps(await asset_items(db, auth, rows, with_exif=True))
+    ids = await SearchRepository(db).in_folder(auth.user_id, path.rstrip("/"))
+    return orjson.dumps(await asset_items(db, auth, ids, with_exif=True))

@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.types import UserDefinedType
 
 from albumen.db.repositories.raw import fetch_records
-from albumen.db.repositories.search import ASSET_COLUMNS, AssetRow, AssetSearch, SearchRepository
+from albumen.db.repositories.search import AssetSearch, SearchRepository
 from albumen.db.tables import Asset, SmartSearch
 from albumen.db.tables.vector import Vector
 
@@ -83,8 +83,8 @@ class SmartSearchRepository(SearchRepository):
 
     async def nearest(
         self, search: AssetSearch, embedding: Sequence[float] | str, *, size: int, offset: int
-    ) -> list[AssetRow]:
-        """Up to ``size + 1`` assets matching ``search`` that have an embedding of the same size,
+    ) -> list[uuid.UUID]:
+        """The ids of up to ``size + 1`` assets matching ``search`` that have an embedding of the same size,
         nearest first (one more than a page tells there is a next page). ``embedding`` is a list of
         floats or pgvector text."""
         dim = embedding_dimension(embedding)
@@ -93,7 +93,7 @@ class SmartSearchRepository(SearchRepository):
         # The scan's rows come nearly in order (relaxed): take the candidates up to the end of this
         # page, then sort them exactly. ``+ 0``: PostgreSQL 17 would otherwise trust the CTE's order.
         candidates = (
-            self._select(search, *ASSET_COLUMNS, distance.label("distance"), exif_needed=False)
+            self._select(search, Asset.id, distance.label("distance"), exif_needed=False)
             .join(SmartSearch, SmartSearch.asset_id == Asset.id)
             .where(dimension_is(dim))
             .order_by(distance)
@@ -102,12 +102,12 @@ class SmartSearchRepository(SearchRepository):
             .prefix_with("MATERIALIZED")
         )
         query = (
-            select(*(candidates.c[column.name] for column in ASSET_COLUMNS))
+            select(candidates.c.id)
             .order_by(candidates.c.distance + literal_column("0"), candidates.c.id)
             .limit(size + 1)
             .offset(offset)
         )
-        return await self._with_exif(await fetch_records(self.session, query))
+        return [record[0] for record in await fetch_records(self.session, query)]
 
 
 def embedding_dimension(embedding: Sequence[float] | str) -> int:
