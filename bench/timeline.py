@@ -308,6 +308,31 @@ def measure(
     return Measure(name, statistics.median(times), p99, detail)
 
 
+def unseen_pages(client: Client, count: int) -> Callable[[], tuple[int, bytes]]:
+    """A request for the next of ``count`` consecutive search pages (with EXIF), none asked for
+    before: the server keeps written items, and this shows a page it has to write. The cursors come
+    from walking the pages without EXIF, items the server keeps apart. Pages start over (kept by
+    then) only when the library has fewer than ``count`` after the first."""
+    cursors: list[str] = []
+    cursor = None
+    while len(cursors) < count:
+        body = {"size": 250, "withExif": False, **({"cursor": cursor} if cursor else {})}
+        status, answer = client.call("POST", "/api/search/metadata", body)
+        if status != 200:
+            raise RuntimeError(f"search/metadata answered {status}: {answer[:300]!r}")
+        cursor = json.loads(answer)["assets"]["nextCursor"]
+        if cursor is None:
+            break
+        cursors.append(cursor)
+    turn = iter(range(10**9))
+
+    def request() -> tuple[int, bytes]:
+        body = {"size": 250, "withExif": True, "cursor": cursors[next(turn) % len(cursors)]}
+        return client.call("POST", "/api/search/metadata", body)
+
+    return request
+
+
 def run_benchmarks(client: Client, runs: int, warmup: int) -> list[Measure]:
     timeline = "visibility=timeline&withStacked=true"
     status, body = client.call("GET", f"/api/timeline/buckets?{timeline}")
@@ -344,6 +369,14 @@ def run_benchmarks(client: Client, runs: int, warmup: int) -> list[Measure]:
             runs,
             warmup,
             f"withExif, {len(page) / 1024:.0f} KiB",
+        ),
+        measure(
+            client,
+            "search/metadata (unseen)",
+            unseen_pages(client, runs + warmup),
+            runs,
+            warmup,
+            "no target: a new page each time",
         ),
         measure(
             client,
