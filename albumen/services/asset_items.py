@@ -17,7 +17,7 @@ from collections import OrderedDict
 from typing import Any
 
 import orjson
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from albumen.db.repositories import asset_items as repository
 from albumen.db.repositories.asset_items import ItemVersion
@@ -112,7 +112,7 @@ async def _write(
             with_people=with_people,
         )
 
-    if len(asset_ids) < SPLIT_FROM or db.bind is None:
+    if len(asset_ids) < SPLIT_FROM or not isinstance(db.bind, AsyncEngine):
         return await write(db, asset_ids)
     half = len(asset_ids) // 2
     async with AsyncSession(db.bind) as other:
