@@ -215,8 +215,7 @@ class Worker:
                         ids, worker=self.id, lease_seconds=self.lease_seconds
                     )
                 # A job whose outcome was being written is no longer active: not a lost lease.
-                lost = [job_id for job_id in set(ids) - renewed if job_id in self._tasks]
-                lost = [job_id for job_id in lost if job_id not in self._settling]
+                lost = (set(ids) - renewed) & (self._tasks.keys() - self._settling)
                 if lost:
                     logger.warning("job worker %s: %d job leases were lost", self.id, len(lost))
             except Exception:

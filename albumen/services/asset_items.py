@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from albumen.db.repositories import asset_items as repository
 from albumen.db.repositories.asset_items import ItemVersion
-from albumen.media.formats import MIME_TYPES
+from albumen.media.formats import MIME_TYPES, UNKNOWN_MIME_TYPE
 from albumen.services.authentication import AuthContext
 
 #: For the database to name each item's ``originalMimeType`` (one unchanging text: one plan).
@@ -108,6 +108,7 @@ async def _write(
             part,
             viewer_id=auth.user_id,
             mime_types=MIME_TYPES_JSON,
+            unknown_mime_type=UNKNOWN_MIME_TYPE,
             with_exif=with_exif,
             with_people=with_people,
         )

@@ -20,7 +20,7 @@ from albumen.db.repositories.asset_items import asset_items
 from albumen.db.tables import Asset, AssetExif, AssetFace, Person
 from albumen.dto.assets import to_asset_dto
 from albumen.dto.people import to_person_dto
-from albumen.media.formats import MIME_TYPES
+from albumen.media.formats import MIME_TYPES, UNKNOWN_MIME_TYPE
 from tests.helpers import sign_up_admin
 
 TAKEN = datetime(2024, 7, 14, 18, 30, 12, 345678, tzinfo=UTC)
@@ -128,7 +128,12 @@ async def test_items_match_the_single_asset_response(
         ).scalar_one_or_none()
         expected = to_asset_dto(asset, exif=exif, with_exif=with_exif).model_dump(mode="json")
         items = await asset_items(
-            db, [asset.id], viewer_id=owner_id, mime_types=MIME_TYPES_JSON, with_exif=with_exif
+            db,
+            [asset.id],
+            viewer_id=owner_id,
+            mime_types=MIME_TYPES_JSON,
+            unknown_mime_type=UNKNOWN_MIME_TYPE,
+            with_exif=with_exif,
         )
     assert json_of(items[asset.id]) == expected
 
@@ -142,7 +147,12 @@ async def test_others_never_see_the_owners_favourite(client: httpx.AsyncClient, 
         seen = {}
         for viewer in (owner_id, uuid.uuid4()):
             items = await asset_items(
-                db, [row["id"]], viewer_id=viewer, mime_types=MIME_TYPES_JSON, with_exif=False
+                db,
+                [row["id"]],
+                viewer_id=viewer,
+                mime_types=MIME_TYPES_JSON,
+                unknown_mime_type=UNKNOWN_MIME_TYPE,
+                with_exif=False,
             )
             seen[viewer == owner_id] = json_of(items[row["id"]])["isFavorite"]
     assert seen == {True: True, False: False}
@@ -179,10 +189,21 @@ async def test_people_once_each_by_name(client: httpx.AsyncClient, database: Dat
             to_person_dto(person).model_dump(mode="json") for person in sorted(found, key=lambda p: p.name)
         ]
         items = await asset_items(
-            db, [row["id"]], viewer_id=owner_id, mime_types=MIME_TYPES_JSON, with_exif=True, with_people=True
+            db,
+            [row["id"]],
+            viewer_id=owner_id,
+            mime_types=MIME_TYPES_JSON,
+            unknown_mime_type=UNKNOWN_MIME_TYPE,
+            with_exif=True,
+            with_people=True,
         )
         without = await asset_items(
-            db, [row["id"]], viewer_id=owner_id, mime_types=MIME_TYPES_JSON, with_exif=True
+            db,
+            [row["id"]],
+            viewer_id=owner_id,
+            mime_types=MIME_TYPES_JSON,
+            unknown_mime_type=UNKNOWN_MIME_TYPE,
+            with_exif=True,
         )
     assert json_of(items[row["id"]])["people"] == expected
     assert "color" not in expected[0] and expected[1]["color"] == "#ff0000"
@@ -196,6 +217,11 @@ async def test_missing_ids_are_left_out(client: httpx.AsyncClient, database: Dat
         db.add(Asset(**row))
         await db.commit()
         items = await asset_items(
-            db, [uuid.uuid4(), row["id"]], viewer_id=owner_id, mime_types=MIME_TYPES_JSON, with_exif=True
+            db,
+            [uuid.uuid4(), row["id"]],
+            viewer_id=owner_id,
+            mime_types=MIME_TYPES_JSON,
+            unknown_mime_type=UNKNOWN_MIME_TYPE,
+            with_exif=True,
         )
     assert list(items) == [row["id"]]

@@ -40,7 +40,6 @@ from albumen.db.tables import Asset, AssetExif, AssetFace, Person
 #: ``posixpath.splitext`` of the file name, lower-cased: the last dot of the base name, provided
 #: something other than dots comes before it (``.jpg`` alone has no extension).
 EXTENSION = r"^(?:.*[/\\])?\.*[^./\\][^/\\]*(\.[^./\\]*)$"
-UNKNOWN_MIME_TYPE = "application/octet-stream"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +94,7 @@ def _people() -> ColumnElement[Any]:
     return func.coalesce(people.scalar_subquery(), literal_column("'[]'::json"))
 
 
-def _asset_row(mime_types: str, *, with_people: bool) -> LateralFromClause:
+def _asset_row(mime_types: str, unknown_mime_type: str, *, with_people: bool) -> LateralFromClause:
     """``AssetResponseDto`` without ``exifInfo``."""
     extension = func.lower(func.substring(Asset.original_file_name, _text(EXTENSION)))
     # A constant, not a parameter: PostgreSQL parses it once per plan rather than once per row.
@@ -108,7 +107,7 @@ def _asset_row(mime_types: str, *, with_people: bool) -> LateralFromClause:
             "type": Asset.type,
             "originalPath": Asset.original_path,
             "originalFileName": Asset.original_file_name,
-            "originalMimeType": func.coalesce(mime_type, _text(UNKNOWN_MIME_TYPE)),
+            "originalMimeType": func.coalesce(mime_type, _text(unknown_mime_type)),
             "thumbhash": func.nullif(base64(Asset.thumbhash), _text("")),
             "fileCreatedAt": iso(Asset.file_created_at),
             "fileModifiedAt": iso(Asset.file_modified_at),
@@ -177,8 +176,10 @@ def _of_assets(*columns: Any) -> Select[*tuple[Any, ...]]:
     )
 
 
-def _items_query(mime_types: str, *, with_exif: bool, with_people: bool) -> Select[*tuple[Any, ...]]:
-    asset = _asset_row(mime_types, with_people=with_people)
+def _items_query(
+    mime_types: str, unknown_mime_type: str, *, with_exif: bool, with_people: bool
+) -> Select[*tuple[Any, ...]]:
+    asset = _asset_row(mime_types, unknown_mime_type, with_people=with_people)
     if not with_exif:
         return _of_assets(_json_of(asset)).join(asset, true())
     # Without an EXIF row there is no lateral row: NULL, and the item goes without ``exifInfo``.
@@ -203,18 +204,19 @@ async def asset_items(
     *,
     viewer_id: uuid.UUID,
     mime_types: str,
+    unknown_mime_type: str,
     with_exif: bool,
     with_people: bool = False,
 ) -> dict[uuid.UUID, tuple[ItemVersion, str]]:
     """Each asset's ``AssetResponseDto`` as JSON text, with its version, by id (assets that are gone
     are left out). ``mime_types``: a JSON object of MIME types by lower-case extension
-    (``".jpg"``), the same text every call."""
+    (``".jpg"``), the same text every call; ``unknown_mime_type`` for any other."""
     if not asset_ids:
         return {}
     records = await fetch_template(
         session,
-        ("asset_items", mime_types, with_exif, with_people),
-        lambda: _items_query(mime_types, with_exif=with_exif, with_people=with_people),
+        ("asset_items", mime_types, unknown_mime_type, with_exif, with_people),
+        lambda: _items_query(mime_types, unknown_mime_type, with_exif=with_exif, with_people=with_people),
         {"asset_ids": list(asset_ids), "viewer_id": viewer_id},
     )
     return {record[0]: (ItemVersion(*record[1:4]), record[4]) for record in records}

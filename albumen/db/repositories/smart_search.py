@@ -20,7 +20,6 @@ from sqlalchemy import ColumnElement, Float, Text, bindparam, cast, func, litera
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.types import UserDefinedType
 
-from albumen.db.repositories.raw import fetch_records
 from albumen.db.repositories.search import AssetSearch, SearchRepository
 from albumen.db.tables import Asset, SmartSearch
 from albumen.db.tables.vector import Vector
@@ -107,7 +106,7 @@ class SmartSearchRepository(SearchRepository):
             .limit(size + 1)
             .offset(offset)
         )
-        return [record[0] for record in await fetch_records(self.session, query)]
+        return await self._ids(query)
 
 
 def embedding_dimension(embedding: Sequence[float] | str) -> int:
